@@ -1,0 +1,9 @@
+from django.urls import path
+
+from stuurwiel.changelog import views
+
+app_name = "changelog"
+
+urlpatterns = [
+    path("", views.ChangeFeedView.as_view(), name="feed"),
+]

@@ -1,0 +1,23 @@
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+@register.simple_tag
+def cell(obj, column):
+    return column.value(obj)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs):
+    """The current query string with some parameters replaced (for paging links)."""
+    query: QueryDict = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def has_perm(permissions, permission):
+    return permission in (permissions or ())

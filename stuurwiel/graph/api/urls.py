@@ -1,0 +1,3 @@
+app_name = "graph-api"
+
+urlpatterns: list = []

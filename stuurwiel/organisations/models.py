@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from stuurwiel.organisations.choices import Role
+
+
+class Organisation(models.Model):
+    """A tenant: every domain object belongs to exactly one organisation.
+
+    One installation hosts several (a shared-service centre or consultancy serves
+    many), so every query of domain data is scoped by organisation.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:dashboard", kwargs={"org": self.slug})
+
+
+class Membership(models.Model):
+    """A user's membership of one organisation; roles hang off it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("user"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "organisations:membership_detail", kwargs={"org": self.organisation.slug, "pk": self.pk}
+        )
+
+    @property
+    def role_values(self) -> list[str]:
+        return sorted({a.role for a in self.role_assignments.all()})
+
+
+class RoleAssignment(models.Model):
+    """One role held by a member, organisation-wide or scoped to one subject
+    (a service, capability, …). Scoping lets later function-separation rules
+    refuse combinations per service or per call."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="role_assignments",
+        verbose_name=_("membership"),
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    subject = models.ForeignKey(
+        "graph.Subject", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="role_assignments", verbose_name=_("scope"),
+        help_text=_("Empty means the role holds for the whole organisation."),
+    )
+
+    class Meta:
+        ordering = ["role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "role", "subject"], name="roleassignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["membership", "role"],
+                condition=models.Q(subject__isnull=True),
+                name="roleassignment_unique_orgwide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_role_display()
+        return f"{label} ({self.subject})" if self.subject_id else str(label)

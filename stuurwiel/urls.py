@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from stuurwiel.core.views import pages
+
+org_patterns = [
+    path("", include("stuurwiel.organisations.urls")),
+    path("parties/", include("stuurwiel.parties.urls")),
+    path("model/", include("stuurwiel.graph.urls")),
+    path("changes/", include("stuurwiel.changelog.urls")),
+    path("frameworks/", include("stuurwiel.frameworks.urls")),
+]
+
+api_org_patterns = [
+    path("", include("stuurwiel.organisations.api.urls")),
+    path("parties/", include("stuurwiel.parties.api.urls")),
+    path("model/", include("stuurwiel.graph.api.urls")),
+    path("changes/", include("stuurwiel.changelog.api.urls")),
+]
+
+urlpatterns = [
+    path("", pages.HomeView.as_view(), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("o/<slug:org>/", include(org_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/frameworks/", include("stuurwiel.frameworks.api.urls")),
+    path("api/o/<slug:org>/", include(api_org_patterns)),
+    path("admin/", admin.site.urls),
+]
+
