@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import getpass
 import decimal
 import uuid
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from stuurwiel.changelog.choices import ChangeAction
+from stuurwiel.changelog.choices import ChangeAction, ChangeSource
 from stuurwiel.changelog.context import current_source
 from stuurwiel.changelog.models import ChangeLogEntry
 
@@ -45,6 +46,17 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+def default_actor_repr() -> str:
+    """Who acts when no user is given: the OS account for commands and jobs."""
+    source = current_source()
+    if source in (ChangeSource.COMMAND, ChangeSource.JOB):
+        try:
+            return f"{getpass.getuser()} ({source})"
+        except (KeyError, OSError):  # no passwd entry in some containers
+            return str(source)
+    return ""
+
+
 def change_record(
     *,
     instance: models.Model,
@@ -54,6 +66,7 @@ def change_record(
     after: dict[str, Any] | None = None,
     reason: str = "",
     organisation: Any = None,
+    actor_repr: str = "",
 ) -> ChangeLogEntry | None:
     """Record one change. For updates only the fields that differ are kept;
     an update that changed nothing records nothing and returns ``None``."""
@@ -71,7 +84,7 @@ def change_record(
     return ChangeLogEntry.objects.create(
         organisation=organisation,
         actor=user,
-        actor_repr=user.get_username() if user else "",
+        actor_repr=user.get_username() if user else (actor_repr or default_actor_repr()),
         source=current_source(),
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
