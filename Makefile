@@ -1,0 +1,37 @@
+# Two commands do all set-up on a machine with Python 3.11+ and make:
+#   make demo   - environment, dependencies, database, frameworks, demo organisation, server
+#   make test   - the complete test suite on SQLite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgres://postgres@127.0.0.1:5432/stuurwiel
+
+.PHONY: demo test test-postgres lint messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	STUURWIEL_DEMO=1 $(BIN)/stuurwiel demo
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(STAMP)
+	cd stuurwiel && STUURWIEL_DEMO=1 ../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete
+	cd stuurwiel && STUURWIEL_DEMO=1 ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var
