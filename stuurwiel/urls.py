@@ -43,4 +43,3 @@ urlpatterns = [
     path("api/o/<slug:org>/", include(api_org_patterns)),
     path("admin/", admin.site.urls),
 ]
-

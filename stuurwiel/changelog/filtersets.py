@@ -29,9 +29,7 @@ def _object_types(request):
 
 class ChangeLogEntryFilterSet(django_filters.FilterSet):
     actor = django_filters.ModelChoiceFilter(queryset=_actors, label=_("Who"))
-    content_type = django_filters.ModelChoiceFilter(
-        queryset=_object_types, label=_("Object type")
-    )
+    content_type = django_filters.ModelChoiceFilter(queryset=_object_types, label=_("Object type"))
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label=_("Action"))
     source = django_filters.ChoiceFilter(choices=ChangeSource.choices, label=_("Source"))
     since = django_filters.DateFilter(
@@ -40,8 +38,9 @@ class ChangeLogEntryFilterSet(django_filters.FilterSet):
     until = django_filters.DateFilter(
         field_name="timestamp", lookup_expr="date__lte", label=_("Until date")
     )
-    q = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains",
-                                  label=_("Object"))
+    q = django_filters.CharFilter(
+        field_name="object_repr", lookup_expr="icontains", label=_("Object")
+    )
 
     class Meta:
         model = ChangeLogEntry

@@ -15,13 +15,21 @@ class ChangeLogEntry(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="changes",
-        verbose_name=_("organisation"), null=True, blank=True,
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
     )
     timestamp = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     actor_repr = models.CharField(_("who"), max_length=150, blank=True)
     source = models.CharField(

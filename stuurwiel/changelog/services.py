@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import getpass
 import decimal
+import getpass
 import uuid
 from typing import Any
 

@@ -112,8 +112,10 @@ class OrganisationScopedViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(
-            organisation=self.organisation, by=self.request.user,
-            data=serializer.service_data(), reason=self._reason(),
+            organisation=self.organisation,
+            by=self.request.user,
+            data=serializer.service_data(),
+            reason=self._reason(),
         )
 
     def perform_update(self, serializer):
@@ -126,8 +128,11 @@ class OrganisationScopedViewSet(viewsets.ModelViewSet):
                 {"version": [_("Give the version you read (field or If-Match header).")]}
             )
         serializer.instance = type(self).update_service(
-            instance=serializer.instance, by=self.request.user,
-            data=serializer.service_data(), version=version, reason=self._reason(),
+            instance=serializer.instance,
+            by=self.request.user,
+            data=serializer.service_data(),
+            version=version,
+            reason=self._reason(),
         )
 
     def perform_destroy(self, instance):

@@ -16,7 +16,9 @@ from stuurwiel.changelog.context import change_source
 class WritingCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
-            "--user", dest="acting_user", default=None,
+            "--user",
+            dest="acting_user",
+            default=None,
             help="Username recorded in the change log as the one who made the change.",
         )
 

@@ -14,7 +14,9 @@ class OrganisationModelForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
-        label=_("Reason for this change"), required=False, max_length=1000,
+        label=_("Reason for this change"),
+        required=False,
+        max_length=1000,
         widget=forms.TextInput(attrs={"placeholder": _("optional, shown in the history")}),
     )
 

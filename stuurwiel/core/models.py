@@ -18,8 +18,11 @@ class OrganisationOwnedModel(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+",
-        verbose_name=_("organisation"), editable=False,
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+        editable=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -46,12 +49,12 @@ class OrganisationOwnedModel(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def get_absolute_url(self) -> str:
+        return self._url("detail")
+
     def _url(self, action: str) -> str:
         name = f"{self.url_namespace}:{self._meta.model_name}_{action}"
         return reverse(name, kwargs={"org": self.organisation.slug, "pk": self.pk})
-
-    def get_absolute_url(self) -> str:
-        return self._url("detail")
 
     def get_edit_url(self) -> str:
         return self._url("edit")

@@ -41,7 +41,10 @@ def object_create(
     for name, values in m2m.items():
         getattr(instance, name).set(values)
     change_record(
-        instance=instance, action=ChangeAction.CREATE, by=by, after=snapshot(instance),
+        instance=instance,
+        action=ChangeAction.CREATE,
+        by=by,
+        after=snapshot(instance),
         reason=reason,
     )
     return instance
@@ -75,8 +78,12 @@ def object_update(
     for name, values in m2m.items():
         getattr(fresh, name).set(values)
     change_record(
-        instance=fresh, action=ChangeAction.UPDATE, by=by, before=before,
-        after=snapshot(fresh), reason=reason,
+        instance=fresh,
+        action=ChangeAction.UPDATE,
+        by=by,
+        before=before,
+        after=snapshot(fresh),
+        reason=reason,
     )
     return fresh
 
@@ -92,8 +99,16 @@ def object_delete(*, instance: M, by: Any, version: int | None = None, reason: s
     try:
         fresh.delete()
     except (DjangoProtectedError, RestrictedError) as exc:
-        blockers = sorted({str(obj) for obj in list(exc.protected_objects if isinstance(
-            exc, DjangoProtectedError) else exc.restricted_objects)[:5]})
+        blockers = sorted(
+            {
+                str(obj)
+                for obj in list(
+                    exc.protected_objects
+                    if isinstance(exc, DjangoProtectedError)
+                    else exc.restricted_objects
+                )[:5]
+            }
+        )
         raise ProtectedError(
             _("{name} is still used by: {objects}. Remove or move those first.").format(
                 name=str(fresh), objects=", ".join(blockers)
@@ -101,6 +116,10 @@ def object_delete(*, instance: M, by: Any, version: int | None = None, reason: s
         ) from exc
     fresh.pk = pk
     change_record(
-        instance=fresh, action=ChangeAction.DELETE, by=by, before=before, reason=reason,
+        instance=fresh,
+        action=ChangeAction.DELETE,
+        by=by,
+        before=before,
+        reason=reason,
         organisation=fresh.organisation,
     )

@@ -53,7 +53,11 @@ class FrameworkPart(models.Model):
         Framework, on_delete=models.CASCADE, related_name="parts", verbose_name=_("framework")
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("part of"),
     )
     urn = models.CharField(_("URN"), max_length=300, unique=True)
@@ -129,11 +133,15 @@ class LinkType(models.Model):
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     source_part = models.ForeignKey(
-        FrameworkPart, on_delete=models.CASCADE, related_name="outgoing_link_types",
+        FrameworkPart,
+        on_delete=models.CASCADE,
+        related_name="outgoing_link_types",
         verbose_name=_("from"),
     )
     target_part = models.ForeignKey(
-        FrameworkPart, on_delete=models.CASCADE, related_name="incoming_link_types",
+        FrameworkPart,
+        on_delete=models.CASCADE,
+        related_name="incoming_link_types",
         verbose_name=_("to"),
     )
     relation_type = models.CharField(_("relation type"), max_length=30)

@@ -24,8 +24,12 @@ class Subject(OrganisationOwnedModel):
         _("status"), max_length=10, choices=SubjectStatus.choices, default=SubjectStatus.DRAFT
     )
     owner = models.ForeignKey(
-        "parties.Person", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="owned_subjects", verbose_name=_("owner"),
+        "parties.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_subjects",
+        verbose_name=_("owner"),
     )
     frameworks = models.ManyToManyField(
         "frameworks.Framework", blank=True, related_name="subjects", verbose_name=_("frameworks")
@@ -51,19 +55,30 @@ class Element(OrganisationOwnedModel):
     …), usually within one subject, classified by the framework parts it answers."""
 
     subject = models.ForeignKey(
-        Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="elements",
+        Subject,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="elements",
         verbose_name=_("subject"),
     )
     element_type = models.CharField(_("type"), max_length=30, choices=ElementType.choices)
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
-        "parties.Person", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="owned_elements", verbose_name=_("owner"),
+        "parties.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_elements",
+        verbose_name=_("owner"),
     )
     parts = models.ManyToManyField(
-        "frameworks.FrameworkPart", through="Classification", blank=True,
-        related_name="elements", verbose_name=_("answers"),
+        "frameworks.FrameworkPart",
+        through="Classification",
+        blank=True,
+        related_name="elements",
+        verbose_name=_("answers"),
     )
 
     url_namespace = "graph"
@@ -112,8 +127,12 @@ class Relation(OrganisationOwnedModel):
     )
     relation_type = models.CharField(_("type"), max_length=30, choices=RelationType.choices)
     link_type = models.ForeignKey(
-        "frameworks.LinkType", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="relations", verbose_name=_("realises link"),
+        "frameworks.LinkType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relations",
+        verbose_name=_("realises link"),
     )
     description = models.TextField(_("description"), blank=True)
 

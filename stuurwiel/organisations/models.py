@@ -36,11 +36,15 @@ class Membership(models.Model):
     """A user's membership of one organisation; roles hang off it."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -75,13 +79,19 @@ class RoleAssignment(models.Model):
     refuse combinations per service or per call."""
 
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="role_assignments",
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
         verbose_name=_("membership"),
     )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
     subject = models.ForeignKey(
-        "graph.Subject", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="role_assignments", verbose_name=_("scope"),
+        "graph.Subject",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("scope"),
         help_text=_("Empty means the role holds for the whole organisation."),
     )
 

@@ -21,8 +21,7 @@ VIEW_ALL = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORGANISATION_ADMIN: frozenset(
-        VIEW_ALL
-        | {"organisations.manage", "parties.change", "graph.change", "changelog.view"}
+        VIEW_ALL | {"organisations.manage", "parties.change", "graph.change", "changelog.view"}
     ),
     Role.ARCHITECT: frozenset(VIEW_ALL | {"graph.change", "changelog.view"}),
     Role.MANAGER: frozenset(VIEW_ALL | {"graph.change", "parties.change", "changelog.view"}),

@@ -18,13 +18,25 @@ class SupplierForm(OrganisationModelForm):
     class Meta:
         model = Supplier
         fields = [
-            "name", "chamber_of_commerce_number", "contact_name", "contact_email",
-            "contract_reference", "interface_description", "description",
+            "name",
+            "chamber_of_commerce_number",
+            "contact_name",
+            "contact_email",
+            "contract_reference",
+            "interface_description",
+            "description",
         ]
 
 
 class StakeholderForm(OrganisationModelForm):
     class Meta:
         model = Stakeholder
-        fields = ["name", "category", "interest", "influence", "is_internal", "contact",
-                  "description"]
+        fields = [
+            "name",
+            "category",
+            "interest",
+            "influence",
+            "is_internal",
+            "contact",
+            "description",
+        ]

@@ -13,12 +13,21 @@ class Person(OrganisationOwnedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     team = models.ForeignKey(
-        "parties.Team", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="members", verbose_name=_("team"),
+        "parties.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="persons", verbose_name=_("user account"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="persons",
+        verbose_name=_("user account"),
+        editable=False,
     )
 
     url_namespace = "parties"
@@ -39,13 +48,19 @@ class Team(OrganisationOwnedModel):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=30, blank=True)
     domain = models.CharField(
-        _("domain"), max_length=200, blank=True,
+        _("domain"),
+        max_length=200,
+        blank=True,
         help_text=_("The organisational domain the team belongs to, e.g. Sociaal Domein."),
     )
     description = models.TextField(_("description"), blank=True)
     coordinator = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="coordinated_teams", verbose_name=_("team coordinator"),
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_teams",
+        verbose_name=_("team coordinator"),
     )
 
     url_namespace = "parties"
@@ -71,7 +86,8 @@ class Supplier(OrganisationOwnedModel):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     interface_description = models.TextField(
-        _("interface"), blank=True,
+        _("interface"),
+        blank=True,
         help_text=_("How calls and deliveries are handed over to and from this supplier."),
     )
     contract_reference = models.CharField(_("contract reference"), max_length=100, blank=True)
@@ -101,8 +117,12 @@ class Stakeholder(OrganisationOwnedModel):
     is_internal = models.BooleanField(_("internal"), default=False)
     description = models.TextField(_("description"), blank=True)
     contact = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="stakeholder_contacts", verbose_name=_("contact person"),
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stakeholder_contacts",
+        verbose_name=_("contact person"),
     )
 
     url_namespace = "parties"

@@ -6,9 +6,11 @@ from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 
 
 def team_queryset():
-    return Team.objects.select_related("organisation", "coordinator").annotate(
-        member_count=Count("members")
-    ).order_by("name")
+    return (
+        Team.objects.select_related("organisation", "coordinator")
+        .annotate(member_count=Count("members"))
+        .order_by("name")
+    )
 
 
 def person_queryset():

@@ -24,7 +24,9 @@ def person_create(*, organisation, by, data: dict[str, Any], reason: str = "") -
     return object_create(model=Person, organisation=organisation, by=by, data=data, reason=reason)
 
 
-def person_update(*, instance: Person, by, data: dict[str, Any], version, reason: str = "") -> Person:
+def person_update(
+    *, instance: Person, by, data: dict[str, Any], version, reason: str = ""
+) -> Person:
     return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
 
 
@@ -33,9 +35,7 @@ def person_delete(*, instance: Person, by, version=None, reason: str = "") -> No
 
 
 def supplier_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Supplier:
-    return object_create(
-        model=Supplier, organisation=organisation, by=by, data=data, reason=reason
-    )
+    return object_create(model=Supplier, organisation=organisation, by=by, data=data, reason=reason)
 
 
 def supplier_update(

@@ -21,9 +21,7 @@ urlpatterns = [
     path("suppliers/add/", views.SupplierEditView.as_view(), name="supplier_add"),
     path("suppliers/<int:pk>/", views.SupplierDetailView.as_view(), name="supplier_detail"),
     path("suppliers/<int:pk>/edit/", views.SupplierEditView.as_view(), name="supplier_edit"),
-    path(
-        "suppliers/<int:pk>/delete/", views.SupplierDeleteView.as_view(), name="supplier_delete"
-    ),
+    path("suppliers/<int:pk>/delete/", views.SupplierDeleteView.as_view(), name="supplier_delete"),
     path(
         "suppliers/<int:pk>/history/",
         views.SupplierHistoryView.as_view(),

@@ -8,6 +8,18 @@ class ChangeLogEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChangeLogEntry
-        fields = ["id", "timestamp", "actor", "actor_repr", "source", "action", "object_type",
-                  "object_id", "object_repr", "before", "after", "reason"]
+        fields = [
+            "id",
+            "timestamp",
+            "actor",
+            "actor_repr",
+            "source",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "reason",
+        ]
         read_only_fields = fields

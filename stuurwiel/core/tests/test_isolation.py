@@ -27,8 +27,11 @@ FACTORIES = {
     Person: lambda org: Person.objects.create(organisation=org, name=f"Persoon {SECRET}"),
     Supplier: lambda org: Supplier.objects.create(organisation=org, name=f"Leverancier {SECRET}"),
     Stakeholder: lambda org: Stakeholder.objects.create(
-        organisation=org, name=f"Belanghebbende {SECRET}", category="people",
-        interest="high", influence="low",
+        organisation=org,
+        name=f"Belanghebbende {SECRET}",
+        category="people",
+        interest="high",
+        influence="low",
     ),
     Subject: lambda org: Subject.objects.create(
         organisation=org, name=f"Onderwerp {SECRET}", kind="service"
@@ -37,15 +40,19 @@ FACTORIES = {
         organisation=org, name=f"Element {SECRET}", element_type="goal"
     ),
     Relation: lambda org: Relation.objects.create(
-        organisation=org, relation_type="influence",
-        source=Element.objects.create(organisation=org, name=f"Bron {SECRET}",
-                                      element_type="goal"),
-        target=Element.objects.create(organisation=org, name=f"Doel {SECRET}",
-                                      element_type="outcome"),
+        organisation=org,
+        relation_type="influence",
+        source=Element.objects.create(organisation=org, name=f"Bron {SECRET}", element_type="goal"),
+        target=Element.objects.create(
+            organisation=org, name=f"Doel {SECRET}", element_type="outcome"
+        ),
     ),
     Membership: lambda org: Membership.objects.filter(organisation=org).first(),
     ChangeLogEntry: lambda org: ChangeLogEntry.objects.create(
-        organisation=org, action="create", object_id="1", object_repr=SECRET,
+        organisation=org,
+        action="create",
+        object_id="1",
+        object_repr=SECRET,
         content_type=ContentType.objects.get_for_model(Team),
     ),
 }
@@ -103,7 +110,11 @@ def world(org_a, org_b, make_member):
     make_member(org_b, Role.ORGANISATION_ADMIN, username="owner-b")
     objects = {model: factory(org_b) for model, factory in FACTORIES.items()}
     objects[Framework] = Framework.objects.create(
-        urn="urn:test:fw", ref_id="testfw", version=1, name_nl="T", name_en="T",
+        urn="urn:test:fw",
+        ref_id="testfw",
+        version=1,
+        name_nl="T",
+        name_en="T",
         content_hash="x",
     )
     return intruder, objects

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -126,13 +127,18 @@ class ObjectEditView(ObjectMixin, TemplateView):
         try:
             if form.instance.pk:
                 obj = type(self).update_service(
-                    instance=form.instance, by=request.user, data=form.service_data(),
-                    version=form.cleaned_data.get("version"), reason=reason,
+                    instance=form.instance,
+                    by=request.user,
+                    data=form.service_data(),
+                    version=form.cleaned_data.get("version"),
+                    reason=reason,
                 )
             else:
                 obj = type(self).create_service(
-                    organisation=self.organisation, by=request.user,
-                    data=form.service_data(), reason=reason,
+                    organisation=self.organisation,
+                    by=request.user,
+                    data=form.service_data(),
+                    reason=reason,
                 )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -144,7 +150,13 @@ class ObjectEditView(ObjectMixin, TemplateView):
         return HttpResponseRedirect(obj.get_absolute_url())
 
     def render_form(self, form, status: int = 200):
-        context = self.get_context_data(form=form, object=form.instance if form.instance.pk else None)
+        if form.instance.pk:
+            title = _("Edit {name}").format(name=form.instance)
+        else:
+            title = capfirst(_("Add {name}").format(name=self.model._meta.verbose_name))
+        context = self.get_context_data(
+            form=form, object=form.instance if form.instance.pk else None, form_title=title
+        )
         return render(self.request, self.template_name, context, status=status)
 
 
@@ -166,7 +178,9 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
         version = request.POST.get("version") or None
         try:
             type(self).delete_service(
-                instance=obj, by=request.user, version=version,
+                instance=obj,
+                by=request.user,
+                version=version,
                 reason=request.POST.get("change_reason", ""),
             )
         except (ProtectedError, ConflictError) as exc:

@@ -13,14 +13,16 @@ def test_api_create_and_update_need_version(api_client, admin_a, org_a):
     pk = created.json()["id"]
     missing = api.patch(f"/api/o/alfa/parties/teams/{pk}/", {"code": "BEL"}, format="json")
     assert missing.status_code == 400 and "version" in missing.json()
-    ok = api.patch(f"/api/o/alfa/parties/teams/{pk}/", {"code": "BEL", "version": 1},
-                   format="json")
+    ok = api.patch(f"/api/o/alfa/parties/teams/{pk}/", {"code": "BEL", "version": 1}, format="json")
     assert ok.status_code == 200 and ok.json()["version"] == 2
-    stale = api.patch(f"/api/o/alfa/parties/teams/{pk}/", {"code": "X", "version": 1},
-                      format="json")
+    stale = api.patch(
+        f"/api/o/alfa/parties/teams/{pk}/", {"code": "X", "version": 1}, format="json"
+    )
     assert stale.status_code == 409
     assert list(ChangeLogEntry.objects.values_list("action", "source")) == [
-        ("update", "api"), ("create", "api")]
+        ("update", "api"),
+        ("create", "api"),
+    ]
 
 
 def test_api_other_organisation_is_404(api_client, admin_a, org_b):

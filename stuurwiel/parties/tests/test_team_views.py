@@ -19,14 +19,22 @@ def test_team_list_shows_only_own_organisation(client_a, org_a, org_b):
 def test_team_create_records_change_with_reason(client_a, admin_a, org_a):
     response = client_a.post(
         reverse("parties:team_add", kwargs={"org": "alfa"}),
-        {"name": "Team Wmo", "code": "WMO", "domain": "Sociaal Domein",
-         "change_reason": "Nieuw team"},
+        {
+            "name": "Team Wmo",
+            "code": "WMO",
+            "domain": "Sociaal Domein",
+            "change_reason": "Nieuw team",
+        },
     )
     team = Team.objects.get(name="Team Wmo")
     assert response.status_code == 302
     entry = ChangeLogEntry.objects.get(object_id=str(team.pk))
     assert (entry.action, entry.actor, entry.reason, entry.source) == (
-        "create", admin_a, "Nieuw team", "ui")
+        "create",
+        admin_a,
+        "Nieuw team",
+        "ui",
+    )
     assert entry.after["name"] == "Team Wmo"
 
 

@@ -1,0 +1,107 @@
+"""End-to-end in a real browser: Debian's chromium driven by Playwright, headless.
+
+Screenshots land in ``screenshots/`` (ignored by git) for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stuurwiel.organisations.choices import Role
+from stuurwiel.parties.models import Team
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path("screenshots")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def page(tmp_path):
+    # Playwright's sync API runs an event loop; the ORM calls in the test are synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+        yield context.new_page()
+        browser.close()
+
+
+def _login(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("pw-Test-123!")
+    page.get_by_role("button", name="Inloggen").click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manager_adds_a_team_and_sees_it_in_the_history(page, live_server, org_a, make_member):
+    make_member(org_a, Role.ORGANISATION_ADMIN, username="beheerder")
+    _login(page, live_server, "beheerder")
+    page.wait_for_url(f"{live_server.url}/o/alfa/")
+    page.screenshot(path=SHOTS / "dashboard-nl.png", full_page=True)
+
+    page.get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Team toevoegen").click()
+    page.get_by_label("Naam").fill("Team Burgerzaken")
+    page.get_by_label("Domein").fill("Publieksdiensten")
+    page.get_by_label("Reden van deze wijziging").fill("Nieuwe teamindeling")
+    page.screenshot(path=SHOTS / "team-form-nl.png", full_page=True)
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("is opgeslagen").wait_for()
+    assert Team.objects.filter(name="Team Burgerzaken", organisation=org_a).exists()
+
+    page.get_by_role("link", name="Geschiedenis").click()
+    page.get_by_text("Nieuwe teamindeling").wait_for()
+    page.screenshot(path=SHOTS / "team-history-nl.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_interface_switches_to_english(page, live_server, org_a, make_member):
+    make_member(org_a, Role.AUDITOR, username="auditor")
+    Team.objects.create(organisation=org_a, name="Team Vergunningen")
+    _login(page, live_server, "auditor")
+    page.wait_for_url(f"{live_server.url}/o/alfa/")
+    page.get_by_role("button", name="EN").click()
+    page.get_by_role("link", name="Teams").click()
+    page.get_by_role("heading", name="Teams").wait_for()
+    assert page.get_by_role("link", name="Add team").count() == 0  # auditor: read-only
+    page.get_by_role("columnheader", name="Team coordinator").wait_for()
+    page.screenshot(path=SHOTS / "team-list-en.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_list_filter_narrows_rows_without_reload(page, live_server, org_a, make_member):
+    make_member(org_a, Role.MANAGER, username="manager")
+    for name in ("Team Wmo", "Team Jeugd", "Team Belastingen"):
+        Team.objects.create(organisation=org_a, name=name)
+    _login(page, live_server, "manager")
+    page.goto(f"{live_server.url}/o/alfa/parties/teams/")
+    page.get_by_label("Zoeken").fill("jeugd")
+    page.wait_for_url("**q=jeugd**")
+    rows = page.locator("#object-table tbody tr")
+    rows.first.wait_for()
+    page.wait_for_function("document.querySelectorAll('#object-table tbody tr').length === 1")
+    assert "Team Jeugd" in rows.first.inner_text()
