@@ -36,6 +36,9 @@ class OrganisationOwnedModel(models.Model):
     class Meta:
         abstract = True
 
+    def get_absolute_url(self) -> str:
+        return self._url("detail")
+
     def clean(self) -> None:
         super().clean()
         errors = {}
@@ -48,9 +51,6 @@ class OrganisationOwnedModel(models.Model):
                 errors[field.name] = _("Choose an object of your own organisation.")
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self) -> str:
-        return self._url("detail")
 
     def _url(self, action: str) -> str:
         name = f"{self.url_namespace}:{self._meta.model_name}_{action}"
