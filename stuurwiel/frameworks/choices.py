@@ -16,3 +16,48 @@ class RuleKind(models.TextChoices):
     CADENCE_DUE = "cadence_due", _("Cadence is kept")
     ROLE_SEPARATION = "role_separation", _("Roles are separated")
     SINGLE_OWNER = "single_owner", _("Exactly one owner")
+
+
+class LoadStatus(models.TextChoices):
+    """What loading a library did to its framework."""
+
+    CREATED = "created", _("created")
+    UPDATED = "updated", _("updated")
+    UNCHANGED = "unchanged", _("unchanged")
+
+
+# Labels for the part kinds the bundled libraries use. A library may use any word;
+# unknown kinds are shown as written, with spaces for underscores.
+PART_KIND_LABELS = {
+    "aspect": _("aspect"),
+    "boundary_crossing": _("boundary crossing"),
+    "call_type": _("call type"),
+    "canvas_cell": _("canvas cell"),
+    "centre": _("centre"),
+    "cimo": _("CIMO configuration"),
+    "coherence": _("coherence"),
+    "development_process": _("development process"),
+    "dimension": _("dimension"),
+    "domain": _("domain"),
+    "function_separation": _("function separation"),
+    "implementation": _("implementation"),
+    "implementation_step": _("implementation step"),
+    "intervention_line": _("intervention line"),
+    "learning_agenda": _("learning agenda"),
+    "learning_horizon": _("learning horizon"),
+    "level": _("level"),
+    "line": _("line"),
+    "priority_matrix": _("priority matrix"),
+    "process": _("process"),
+    "profile": _("profile"),
+    "reach_level": _("reach level"),
+    "scale_level": _("scale level"),
+    "service_definition": _("service definition"),
+    "signal": _("signal"),
+    "sma": _("SMA"),
+    "sma_element": _("SMA element"),
+    "social_dynamics": _("social dynamics"),
+    "step": _("step"),
+    "sub_area": _("sub-area"),
+    "workflow_pattern": _("workflow pattern"),
+}

@@ -6,11 +6,11 @@ organisation's own content (``graph``) is classified against them.
 """
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.i18n import TranslatedField
-from stuurwiel.frameworks.choices import RuleKind, RuleSeverity
+from stuurwiel.frameworks.choices import PART_KIND_LABELS, RuleKind, RuleSeverity
+from stuurwiel.graph.choices import ElementType, RelationType
 
 
 class Framework(models.Model):
@@ -38,11 +38,11 @@ class Framework(models.Model):
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
 
+    # No get_absolute_url: the pages live under an organisation (/o/<org>/frameworks/…),
+    # so links are built with {% url "frameworks:framework_detail" org ref_id %}.
+
     def __str__(self) -> str:
         return str(self.name)
-
-    def get_absolute_url(self) -> str:
-        return reverse("frameworks:framework_detail", kwargs={"ref_id": self.ref_id})
 
 
 class FrameworkPart(models.Model):
@@ -92,6 +92,17 @@ class FrameworkPart(models.Model):
     def __str__(self) -> str:
         return f"{self.framework.ref_id}: {self.name}"
 
+    @property
+    def kind_label(self) -> str:
+        return str(PART_KIND_LABELS.get(self.kind, self.kind.replace("_", " ")))
+
+    @property
+    def element_type_labels(self) -> list[str]:
+        """The translated names of ``element_types``."""
+        return [
+            ElementType(value).label for value in self.element_types if value in ElementType.values
+        ]
+
 
 class GuidingQuestion(models.Model):
     """A question the framework's source asks about a part, in its own Dutch."""
@@ -99,6 +110,7 @@ class GuidingQuestion(models.Model):
     part = models.ForeignKey(
         FrameworkPart, on_delete=models.CASCADE, related_name="questions", verbose_name=_("part")
     )
+    urn = models.CharField(_("URN"), max_length=400, unique=True)
     ref_id = models.CharField(_("reference"), max_length=100)
     order = models.PositiveIntegerField(_("order"), default=0)
     text_nl = models.TextField(_("question (Dutch)"))
@@ -128,6 +140,7 @@ class LinkType(models.Model):
     )
     urn = models.CharField(_("URN"), max_length=300, unique=True)
     ref_id = models.CharField(_("reference"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=0)
     name_nl = models.CharField(_("name (Dutch)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
@@ -144,13 +157,15 @@ class LinkType(models.Model):
         related_name="incoming_link_types",
         verbose_name=_("to"),
     )
-    relation_type = models.CharField(_("relation type"), max_length=30)
+    relation_type = models.CharField(
+        _("relation type"), max_length=30, choices=RelationType.choices
+    )
 
     name = TranslatedField("name")
     description = TranslatedField("description")
 
     class Meta:
-        ordering = ["framework", "ref_id"]
+        ordering = ["framework", "order"]
         verbose_name = _("link type")
         verbose_name_plural = _("link types")
         constraints = [
@@ -169,6 +184,7 @@ class CoherenceRule(models.Model):
     )
     urn = models.CharField(_("URN"), max_length=300, unique=True)
     ref_id = models.CharField(_("reference"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=30, choices=RuleKind.choices)
     severity = models.CharField(
         _("severity"), max_length=10, choices=RuleSeverity.choices, default=RuleSeverity.WARNING
@@ -180,7 +196,7 @@ class CoherenceRule(models.Model):
     message = TranslatedField("message")
 
     class Meta:
-        ordering = ["framework", "ref_id"]
+        ordering = ["framework", "order"]
         verbose_name = _("coherence rule")
         verbose_name_plural = _("coherence rules")
         constraints = [

@@ -27,3 +27,12 @@ class RoleLevel(models.TextChoices):
     COORDINATION = "coordination", _("Coordination")
     EXECUTION = "execution", _("Execution")
     NONE = "none", _("Outside the levels")
+
+
+class SeparationPrinciple(models.TextChoices):
+    """Why USM's function separation (§14.5–14.7) advises against a role combination."""
+
+    OWN_DESIGN = "own_design", _("Nobody designs their own work.")
+    OWN_PERFORMANCE = "own_performance", _("Nobody judges their own performance.")
+    OWN_EXCEPTIONS = "own_exceptions", _("Nobody legitimises their own exceptions.")
+    DOMAIN_SEPARATION = "domain_separation", _("Specifying and realising are separate domains.")

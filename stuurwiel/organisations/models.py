@@ -20,6 +20,9 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    # Fields left out of the change log (they change on every write anyway).
+    changelog_exclude: tuple[str, ...] = ("created_at", "updated_at", "version")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -33,7 +36,11 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    """A user's membership of one organisation; roles hang off it."""
+    """A user's membership of one organisation; roles hang off it.
+
+    Role changes are logged as changes of the membership (a ``roles`` list in
+    before/after), so its history tells who could do what, and since when.
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -52,10 +59,14 @@ class Membership(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    changelog_exclude: tuple[str, ...] = ("created_at", "updated_at", "version")
+    url_namespace = "organisations"
+
     class Meta:
         ordering = ["user__username"]
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
+        # The pages speak of members; the model is the membership that makes one.
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user")
         ]
@@ -64,13 +75,42 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
     def get_absolute_url(self) -> str:
+        return self._url("detail")
+
+    def _url(self, action: str) -> str:
         return reverse(
-            "organisations:membership_detail", kwargs={"org": self.organisation.slug, "pk": self.pk}
+            f"organisations:membership_{action}",
+            kwargs={"org": self.organisation.slug, "pk": self.pk},
         )
+
+    def get_edit_url(self) -> str:
+        return self._url("edit")
+
+    def get_history_url(self) -> str:
+        return self._url("history")
+
+    def get_deactivate_url(self) -> str:
+        return self._url("deactivate")
+
+    def get_activate_url(self) -> str:
+        return self._url("activate")
 
     @property
     def role_values(self) -> list[str]:
         return sorted({a.role for a in self.role_assignments.all()})
+
+    @property
+    def full_name(self) -> str:
+        return self.user.get_full_name()
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def role_labels(self) -> str:
+        """Translated role names, scoped ones with their subject (prefetch them)."""
+        return ", ".join(str(a) for a in self.role_assignments.all())
 
 
 class RoleAssignment(models.Model):

@@ -9,8 +9,11 @@ single source of truth: views and the API both ask :func:`has_permission`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from stuurwiel.organisations.choices import Role, RoleLevel
+from django.utils.translation import gettext_lazy as _
+
+from stuurwiel.organisations.choices import Role, RoleLevel, SeparationPrinciple
 
 VIEW_ALL = {
     "organisations.view",
@@ -59,3 +62,69 @@ def permissions_for_roles(roles: Iterable[str]) -> frozenset[str]:
 
 def has_permission(roles: Iterable[str], permission: str) -> bool:
     return permission in permissions_for_roles(roles)
+
+
+# --- Function separation -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleConflict:
+    """Two roles that USM's function separation says one person should not hold
+    on the same scope, and the principle the combination breaks."""
+
+    first: str
+    second: str
+    principle: str
+
+    @property
+    def roles_label(self) -> str:
+        return _("{first} and {second}").format(
+            first=Role(self.first).label, second=Role(self.second).label
+        )
+
+    @property
+    def principle_label(self) -> str:
+        return str(SeparationPrinciple(self.principle).label)
+
+
+# The auditor judges; these roles design, steer, execute or administer, so an
+# auditor holding one of them would judge their own work. The requester only asks.
+CHANGING_ROLES: tuple[str, ...] = (
+    Role.ARCHITECT,
+    Role.MANAGER,
+    Role.SERVICE_OWNER,
+    Role.WORKFLOW_MANAGER,
+    Role.WORKFLOW_COORDINATOR,
+    Role.TEAM_COORDINATOR,
+    Role.OPERATOR,
+    Role.SUPPLIER_USER,
+    Role.ORGANISATION_ADMIN,
+)
+
+# Pairs are unordered. "Managers don't execute; coordinators organise execution
+# but don't execute" (§14.5) gives the pairs with the operator; "IT bepaalt niet
+# de service, toeleveranciers bepalen niet de architectuur" gives the supplier pairs.
+ROLE_CONFLICTS: tuple[RoleConflict, ...] = (
+    RoleConflict(Role.ARCHITECT, Role.OPERATOR, SeparationPrinciple.OWN_DESIGN),
+    RoleConflict(Role.MANAGER, Role.OPERATOR, SeparationPrinciple.OWN_PERFORMANCE),
+    RoleConflict(Role.SERVICE_OWNER, Role.OPERATOR, SeparationPrinciple.OWN_PERFORMANCE),
+    RoleConflict(Role.WORKFLOW_MANAGER, Role.OPERATOR, SeparationPrinciple.OWN_PERFORMANCE),
+    RoleConflict(Role.WORKFLOW_COORDINATOR, Role.OPERATOR, SeparationPrinciple.OWN_EXCEPTIONS),
+    RoleConflict(Role.TEAM_COORDINATOR, Role.OPERATOR, SeparationPrinciple.OWN_EXCEPTIONS),
+    RoleConflict(Role.ARCHITECT, Role.SUPPLIER_USER, SeparationPrinciple.DOMAIN_SEPARATION),
+    RoleConflict(Role.SERVICE_OWNER, Role.SUPPLIER_USER, SeparationPrinciple.DOMAIN_SEPARATION),
+    *(
+        RoleConflict(Role.AUDITOR, role, SeparationPrinciple.OWN_PERFORMANCE)
+        for role in CHANGING_ROLES
+    ),
+)
+
+
+def role_conflicts(roles: Iterable[str]) -> list[RoleConflict]:
+    """The conflicts among ``roles``, all held on one scope.
+
+    Only reports: refusing a combination per service or per call is for the
+    workflow engine (a later issue), which knows who acts on which call.
+    """
+    held = set(roles)
+    return [c for c in ROLE_CONFLICTS if c.first in held and c.second in held]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
-from stuurwiel.organisations.roles import permissions_for_roles
+from stuurwiel.organisations.roles import RoleConflict, permissions_for_roles, role_conflicts
 
 
 def organisations_for_user(user) -> QuerySet[Organisation]:
@@ -27,9 +31,7 @@ def membership_get(*, user, org_slug: str) -> Membership:
     try:
         return (
             Membership.objects.select_related("organisation")
-            .prefetch_related(
-                Prefetch("role_assignments", queryset=RoleAssignment.objects.all())
-            )
+            .prefetch_related(Prefetch("role_assignments", queryset=RoleAssignment.objects.all()))
             .get(organisation__slug=org_slug, user=user, is_active=True)
         )
     except Membership.DoesNotExist as exc:
@@ -42,12 +44,58 @@ def membership_permissions(membership: Membership) -> frozenset[str]:
     return permissions_for_roles(roles)
 
 
-def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
-        .prefetch_related("role_assignments__subject")
+def membership_queryset() -> QuerySet[Membership]:
+    """Memberships with what the member pages and the API show (no N+1)."""
+    return Membership.objects.select_related("organisation", "user").prefetch_related(
+        "role_assignments__subject"
     )
+
+
+def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    return membership_queryset().filter(organisation=organisation)
+
+
+@dataclass(frozen=True)
+class ScopedRoleConflict:
+    """A role conflict found on one scope: a subject, or ``None`` for the
+    whole organisation."""
+
+    scope: Any
+    conflict: RoleConflict
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.scope) if self.scope is not None else str(_("whole organisation"))
+
+    def __str__(self) -> str:
+        return _("{roles} ({scope}): {principle}").format(
+            roles=self.conflict.roles_label,
+            scope=self.scope_label,
+            principle=self.conflict.principle_label,
+        )
+
+
+def membership_role_conflicts(membership: Membership) -> list[ScopedRoleConflict]:
+    """Role combinations function separation advises against, per scope.
+
+    A role held for the whole organisation also holds on every subject, so a
+    subject's scope is its own roles plus the organisation-wide ones; a conflict
+    made only of organisation-wide roles is listed once, for the organisation.
+    These are warnings: refusing combinations per service or per call comes with
+    the workflow engine (a later issue). Uses prefetched ``role_assignments``.
+    """
+    assignments = list(membership.role_assignments.all())
+    org_wide = {a.role for a in assignments if a.subject_id is None}
+    found = [ScopedRoleConflict(None, c) for c in role_conflicts(org_wide)]
+    scoped: dict[int, tuple[Any, set[str]]] = {}
+    for a in assignments:
+        if a.subject_id is not None:
+            scoped.setdefault(a.subject_id, (a.subject, set()))[1].add(a.role)
+    for subject, roles in sorted(scoped.values(), key=lambda item: str(item[0])):
+        for conflict in role_conflicts(roles | org_wide):
+            if not (conflict.first in org_wide and conflict.second in org_wide):
+                found.append(ScopedRoleConflict(subject, conflict))
+    return found
 
 
 def organisation_summary(*, organisation: Organisation) -> dict[str, int]:

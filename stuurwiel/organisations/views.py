@@ -1,8 +1,20 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_organisation
+from stuurwiel.core.exceptions import ConflictError
+from stuurwiel.core.tables import Column
+from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
-from stuurwiel.organisations import selectors
+from stuurwiel.organisations import filtersets, forms, selectors, services
+
+MANAGE = "organisations.manage"
 
 
 class DashboardView(OrganisationViewMixin, TemplateView):
@@ -14,8 +26,250 @@ class DashboardView(OrganisationViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = selectors.organisation_summary(organisation=self.organisation)
+        context["can_manage"] = MANAGE in self.permissions
         if "changelog.view" in self.permissions:
-            context["recent_changes"] = changes_for_organisation(
-                organisation=self.organisation
-            )[:8]
+            context["recent_changes"] = changes_for_organisation(organisation=self.organisation)[:8]
         return context
+
+
+class OrganisationEditView(OrganisationViewMixin, TemplateView):
+    """The organisation's name and description."""
+
+    template_name = "organisations/organisation_form.html"
+    permission_required = MANAGE
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(forms.OrganisationForm(instance=self.organisation))
+
+    def post(self, request, *args, **kwargs):
+        form = forms.OrganisationForm(request.POST, instance=self.organisation)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        try:
+            services.organisation_update(
+                instance=self.organisation,
+                by=request.user,
+                data=form.service_data(),
+                version=form.cleaned_data.get("version"),
+                reason=form.cleaned_data.get("change_reason", ""),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.render_form(form, status=400)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            return self.render_form(form, status=409)
+        messages.success(request, _("The settings have been saved."))
+        return HttpResponseRedirect(
+            reverse("organisations:dashboard", kwargs={"org": self.organisation.slug})
+        )
+
+    def render_form(self, form, status: int = 200):
+        context = self.get_context_data(form=form)
+        return render(self.request, self.template_name, context, status=status)
+
+
+# --- Members -------------------------------------------------------------------
+
+
+class MembershipMixin(generic.ObjectMixin):
+    """Members are seen with ``organisations.view`` and changed with ``organisations.manage``."""
+
+    area = "organisations"
+    queryset = selectors.membership_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = MANAGE in self.permissions
+        return context
+
+
+class MembershipListView(MembershipMixin, generic.ObjectListView):
+    filterset_class = filtersets.MembershipFilterSet
+    columns = [
+        Column("user.username", gettext_lazy("Username"), link=True),
+        Column("full_name", gettext_lazy("Name")),
+        Column("email", gettext_lazy("E-mail")),
+        Column("role_labels", gettext_lazy("Roles")),
+        Column("is_active", gettext_lazy("Active")),
+        Column("conflict_warning", gettext_lazy("Function separation")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page"]
+        page.object_list = list(page.object_list)
+        for membership in page.object_list:
+            conflicts = selectors.membership_role_conflicts(membership)
+            membership.conflict_warning = "; ".join(
+                _("⚠ {roles} ({scope})").format(roles=c.conflict.roles_label, scope=c.scope_label)
+                for c in conflicts
+            )
+        return context
+
+
+class MembershipDetailView(MembershipMixin, generic.ObjectDetailView):
+    detail_fields = [
+        Column("user.username", gettext_lazy("Username")),
+        Column("full_name", gettext_lazy("Name")),
+        Column("email", gettext_lazy("E-mail")),
+        Column("is_active", gettext_lazy("Active")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        membership = context["object"]
+        assignments = list(membership.role_assignments.all())
+        context.update(
+            org_wide_roles=[a for a in assignments if a.subject_id is None],
+            scoped_roles=[a for a in assignments if a.subject_id is not None],
+            role_conflicts=selectors.membership_role_conflicts(membership),
+        )
+        return context
+
+
+class MembershipHistoryView(MembershipMixin, generic.ObjectHistoryView):
+    pass
+
+
+class MembershipAddView(MembershipMixin, TemplateView):
+    template_name = "organisations/membership_add.html"
+    permission_required = MANAGE
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(forms.MembershipAddForm())
+
+    def post(self, request, *args, **kwargs):
+        form = forms.MembershipAddForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        data = form.cleaned_data
+        roles = data["roles"]
+        try:
+            if data["kind"] == form.EXISTING:
+                membership = services.membership_create(
+                    organisation=self.organisation,
+                    by=request.user,
+                    user=data["user"],
+                    roles=roles,
+                    reason=data["change_reason"],
+                )
+            else:
+                membership = services.membership_create_for_new_user(
+                    organisation=self.organisation,
+                    by=request.user,
+                    user_data=form.user_data(),
+                    roles=roles,
+                    reason=data["change_reason"],
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "user" in exc.error_dict:
+                # "user" is the chosen user; the form calls that field existing_username.
+                exc.error_dict["existing_username"] = exc.error_dict.pop("user")
+            _add_errors(form, exc)
+            return self.render_form(form, status=400)
+        messages.success(
+            request, _("{user} is now a member.").format(user=membership.user.get_username())
+        )
+        return HttpResponseRedirect(membership.get_absolute_url())
+
+    def render_form(self, form, status: int = 200):
+        context = self.get_context_data(form=form)
+        return render(self.request, self.template_name, context, status=status)
+
+
+class MembershipEditView(MembershipMixin, TemplateView):
+    """The member's roles: organisation-wide as checkboxes, per subject as rows."""
+
+    template_name = "organisations/membership_form.html"
+    permission_required = MANAGE
+
+    def get(self, request, *args, **kwargs):
+        membership = self.get_object()
+        return self.render_form(
+            membership,
+            forms.MembershipRolesForm(membership=membership),
+            forms.scoped_role_formset(membership=membership, organisation=self.organisation),
+        )
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_object()
+        form = forms.MembershipRolesForm(request.POST, membership=membership)
+        formset = forms.scoped_role_formset(
+            membership=membership, organisation=self.organisation, data=request.POST
+        )
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_form(membership, form, formset, status=400)
+        try:
+            membership = services.membership_roles_set(
+                membership=membership,
+                by=request.user,
+                roles=forms.role_specs(form, formset),
+                version=form.cleaned_data.get("version"),
+                reason=form.cleaned_data.get("change_reason", ""),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.render_form(membership, form, formset, status=400)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            return self.render_form(membership, form, formset, status=409)
+        messages.success(
+            request, _("The roles of {user} have been saved.").format(user=membership.user)
+        )
+        for conflict in selectors.membership_role_conflicts(membership):
+            messages.warning(request, str(conflict))
+        return HttpResponseRedirect(membership.get_absolute_url())
+
+    def render_form(self, membership, form, formset, status: int = 200):
+        context = self.get_context_data(object=membership, form=form, formset=formset)
+        return render(self.request, self.template_name, context, status=status)
+
+
+class MembershipActiveView(MembershipMixin, TemplateView):
+    """Confirm, then deactivate or reactivate a membership."""
+
+    template_name = "organisations/membership_confirm_active.html"
+    permission_required = MANAGE
+    activate: bool
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(object=self.get_object(), activate=self.activate)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_object()
+        service = services.membership_activate if self.activate else services.membership_deactivate
+        try:
+            service(
+                membership=membership,
+                by=request.user,
+                version=request.POST.get("version") or None,
+                reason=request.POST.get("change_reason", "")[:1000],
+            )
+        except (ValidationError, ConflictError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, message)
+            return HttpResponseRedirect(membership.get_absolute_url())
+        done = (
+            _("{user} is a member again.") if self.activate else _("{user} has been deactivated.")
+        )
+        messages.success(request, done.format(user=membership.user))
+        return HttpResponseRedirect(membership.get_absolute_url())
+
+
+class MembershipDeactivateView(MembershipActiveView):
+    activate = False
+
+
+class MembershipActivateView(MembershipActiveView):
+    activate = True
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -41,12 +41,16 @@ def page(tmp_path):
 
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=FLAGS + [f"--user-data-dir={tmp_path / 'profile'}"]
+        # A new, empty profile per test: Playwright takes it as user_data_dir.
+        context = pw.chromium.launch_persistent_context(
+            tmp_path / "profile",
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 800},
+            locale="nl-NL",
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-        yield context.new_page()
-        browser.close()
+        yield context.pages[0] if context.pages else context.new_page()
+        context.close()
 
 
 def _login(page, live_server, username):

@@ -60,6 +60,7 @@ class ObjectListView(ObjectMixin, TemplateView):
     partial_template_name = "core/_object_table.html"
     filterset_class: type
     columns: list[Column] = []
+    paginator_class: type[Paginator] = Paginator
 
     def dispatch(self, request, *args, **kwargs):
         self.permission_required = f"{self.area}.view"
@@ -72,7 +73,7 @@ class ObjectListView(ObjectMixin, TemplateView):
         )
         from django.conf import settings
 
-        paginator = Paginator(filterset.qs, settings.STUURWIEL_LIST_PAGE_SIZE)
+        paginator = self.paginator_class(filterset.qs, settings.STUURWIEL_LIST_PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(filterset=filterset, page=page, columns=self.columns)
         return context

@@ -1,3 +1,11 @@
-app_name = "graph-api"
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from stuurwiel.graph.api import views
+
+router = SimpleRouter()
+router.register("subjects", views.SubjectViewSet, basename="subject")
+router.register("elements", views.ElementViewSet, basename="element")
+router.register("relations", views.RelationViewSet, basename="relation")
+
+app_name = "graph-api"
+urlpatterns = router.urls

@@ -1,3 +1,9 @@
-app_name = "organisations-api"
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from stuurwiel.organisations.api import views
+
+router = SimpleRouter()
+router.register("members", views.MembershipViewSet, basename="membership")
+
+app_name = "organisations-api"
+urlpatterns = router.urls

@@ -1,0 +1,140 @@
+"""``manage.py demo_load [FILE…] [--user USERNAME]``: the frameworks and the demo organisations.
+
+Does not migrate (``stuurwiel demo`` does that first). Checks every data file
+before writing; on any problem prints each as ``file:path: message`` to stderr and
+exits with status 1, leaving the demo organisations unchanged. Running it again
+creates nothing. Ends with a table of the demo logins.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from stuurwiel.core.commands import WritingCommand
+from stuurwiel.demo.errors import DemoDataInvalid
+from stuurwiel.demo.services import DemoReport, demo_load
+from stuurwiel.frameworks.errors import LibraryInvalid
+from stuurwiel.graph.models import Element, Relation, Subject
+from stuurwiel.organisations.models import Membership, Organisation
+from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+
+# The order in which the loader writes, which is also the order of the summary.
+ORDER = (
+    "organisation",
+    "user",
+    "team",
+    "person",
+    "supplier",
+    "stakeholder",
+    "subject",
+    "element",
+    "relation",
+    "membership",
+)
+
+
+def kind_label(kind: str) -> str:
+    """The translated plural name of a kind counted in the report ("team" → "Teams")."""
+    models = {
+        "organisation": Organisation,
+        "user": get_user_model(),
+        "membership": Membership,
+        "team": Team,
+        "person": Person,
+        "supplier": Supplier,
+        "stakeholder": Stakeholder,
+        "subject": Subject,
+        "element": Element,
+        "relation": Relation,
+    }
+    model = models.get(kind)
+    return str(capfirst(model._meta.verbose_name_plural)) if model else kind
+
+
+class Command(WritingCommand):
+    help = "Load the frameworks and the demo organisations (idempotent) and list the demo logins."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="Demo data files to load (default: every file in stuurwiel/demo/data/).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            report = demo_load(by=self.acting_user(options), paths=options["files"] or None)
+        except (DemoDataInvalid, LibraryInvalid) as exc:
+            problems = getattr(exc, "problems", None) or getattr(exc, "errors", [])
+            for problem in problems:
+                self.stderr.write(str(problem))
+            message = ngettext(
+                "{count} problem found; the demo was not loaded.",
+                "{count} problems found; the demo was not loaded.",
+                len(problems),
+            ).format(count=len(problems))
+            raise CommandError(message, returncode=1) from exc
+        self._write_frameworks(report)
+        self._write_organisations(report)
+        self._write_logins(report)
+
+    def _write_frameworks(self, report: DemoReport) -> None:
+        if report.frameworks is None:
+            return
+        for outcome in report.frameworks.outcomes:
+            line = _("Framework {ref} version {version}: {status}").format(
+                ref=outcome.framework.ref_id,
+                version=outcome.framework.version,
+                status=outcome.status,
+            )
+            self.stdout.write(line)
+
+    def _write_organisations(self, report: DemoReport) -> None:
+        for outcome in report.organisations:
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.MIGRATE_HEADING(f"{outcome.name} ({outcome.slug}) — {outcome.source}")
+            )
+            for kind in ORDER:
+                if kind not in outcome.created and kind not in outcome.skipped:
+                    continue
+                line = _("  {kind:<18} created {created:>4}   already there {skipped:>4}").format(
+                    kind=kind_label(kind),
+                    created=outcome.created[kind],
+                    skipped=outcome.skipped[kind],
+                )
+                self.stdout.write(line)
+        self.stdout.write("")
+        if report.created_total:
+            summary = _("Created {created} objects; {skipped} were already there.")
+        else:
+            summary = _("Nothing to do: all {skipped} objects were already there.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                summary.format(created=report.created_total, skipped=report.skipped_total)
+            )
+        )
+
+    def _write_logins(self, report: DemoReport) -> None:
+        if not report.logins:
+            return
+        headers = (_("organisation"), _("username"), _("role"), _("password"), _("name"))
+        rows = [
+            (login.organisation, login.username, ", ".join(login.roles), login.password, login.name)
+            for login in report.logins
+        ]
+        widths = [max(len(str(row[i])) for row in (headers, *rows)) for i in range(len(headers))]
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Demo logins")))
+        for index, row in enumerate((headers, *rows)):
+            self.stdout.write(
+                "  ".join(
+                    str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+            if index == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))

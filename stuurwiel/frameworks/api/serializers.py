@@ -1,0 +1,131 @@
+"""Read-only representations of the libraries. Texts come as ``{nl, en}`` objects,
+like in the library files; parts come flat in tree order, each naming its parent."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from stuurwiel.frameworks.models import (
+    CoherenceRule,
+    Framework,
+    FrameworkPart,
+    GuidingQuestion,
+    LinkType,
+)
+from stuurwiel.graph.choices import ElementType
+
+
+class TranslatedTextSerializer(serializers.Serializer):
+    """``{"nl": …, "en": …}`` read from the ``<base>_nl``/``<base>_en`` fields."""
+
+    nl = serializers.CharField()
+    en = serializers.CharField()
+
+    def __init__(self, base: str, **kwargs):
+        self.base = base
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return {
+            "nl": getattr(instance, f"{self.base}_nl"),
+            "en": getattr(instance, f"{self.base}_en"),
+        }
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "enum": list(ElementType.values)}}
+)
+class ElementTypesField(serializers.ListField):
+    child = serializers.CharField()
+
+
+class GuidingQuestionSerializer(serializers.ModelSerializer):
+    text = TranslatedTextSerializer("text")
+
+    class Meta:
+        model = GuidingQuestion
+        fields = ["urn", "ref_id", "text", "source"]
+
+
+class FrameworkPartSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="ref_id", read_only=True)
+    name = TranslatedTextSerializer("name")
+    description = TranslatedTextSerializer("description")
+    short_question = TranslatedTextSerializer("short_question")
+    cadence = TranslatedTextSerializer("cadence")
+    element_types = ElementTypesField(read_only=True)
+    questions = GuidingQuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FrameworkPart
+        fields = [
+            "urn",
+            "ref_id",
+            "parent",
+            "kind",
+            "order",
+            "name",
+            "description",
+            "short_question",
+            "cadence",
+            "element_types",
+            "attributes",
+            "refs",
+            "questions",
+        ]
+
+
+class FrameworkPartSearchSerializer(FrameworkPartSerializer):
+    """A part found by search, naming its framework."""
+
+    framework = serializers.SlugRelatedField(slug_field="ref_id", read_only=True)
+
+    class Meta(FrameworkPartSerializer.Meta):
+        fields = ["framework", *FrameworkPartSerializer.Meta.fields]
+
+
+class LinkTypeSerializer(serializers.ModelSerializer):
+    name = TranslatedTextSerializer("name")
+    description = TranslatedTextSerializer("description")
+    source = serializers.SlugRelatedField(source="source_part", slug_field="ref_id", read_only=True)
+    target = serializers.SlugRelatedField(source="target_part", slug_field="ref_id", read_only=True)
+
+    class Meta:
+        model = LinkType
+        fields = ["urn", "ref_id", "name", "description", "source", "target", "relation_type"]
+
+
+class CoherenceRuleSerializer(serializers.ModelSerializer):
+    message = TranslatedTextSerializer("message")
+
+    class Meta:
+        model = CoherenceRule
+        fields = ["urn", "ref_id", "kind", "severity", "message", "params"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    name = TranslatedTextSerializer("name")
+    description = TranslatedTextSerializer("description")
+    parts = FrameworkPartSerializer(many=True, read_only=True)
+    link_types = LinkTypeSerializer(many=True, read_only=True)
+    rules = CoherenceRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Framework
+        fields = [
+            "urn",
+            "ref_id",
+            "version",
+            "name",
+            "description",
+            "publisher",
+            "source_title",
+            "source_url",
+            "license",
+            "content_hash",
+            "loaded_at",
+            "parts",
+            "link_types",
+            "rules",
+        ]

@@ -1,0 +1,126 @@
+"""Filters of the connected model, shared by the list pages and the API.
+
+Elements are referred to by id (``source``, ``target``): an organisation may hold
+100,000 of them, too many for a choice list. Subjects, owners, parts, frameworks
+and link types are few enough to offer as choices; subjects and owners are limited
+to the organisation in the URL (``request.organisation``).
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from stuurwiel.core.filtersets import SearchFilterSet
+from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
+from stuurwiel.graph.choices import ElementType, RelationType, SubjectKind, SubjectStatus
+from stuurwiel.graph.forms import PartChoiceField
+from stuurwiel.graph.models import Classification, Element, Relation, Subject
+from stuurwiel.parties.models import Person
+
+
+def _subjects(request):
+    organisation = getattr(request, "organisation", None)
+    if organisation is None:
+        return Subject.objects.none()
+    return Subject.objects.filter(organisation=organisation).order_by("name")
+
+
+def _persons(request):
+    organisation = getattr(request, "organisation", None)
+    if organisation is None:
+        return Person.objects.none()
+    return Person.objects.filter(organisation=organisation).order_by("name")
+
+
+def _frameworks():
+    return django_filters.ModelChoiceFilter(
+        queryset=Framework.objects.order_by("name_nl"),
+        to_field_name="ref_id",
+        label=_("Framework"),
+        method="filter_framework",
+    )
+
+
+class PartChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PartChoiceField
+
+
+class SubjectFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    kind = django_filters.ChoiceFilter(choices=SubjectKind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=SubjectStatus.choices, label=_("Status"))
+    framework = _frameworks()
+
+    class Meta:
+        model = Subject
+        fields = ["q", "kind", "status", "framework"]
+
+    @extend_schema_field(OpenApiTypes.STR)  # the framework's ref_id
+    def filter_framework(self, queryset, name, value):
+        return queryset.filter(frameworks=value) if value else queryset
+
+
+class ElementFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    subject = django_filters.ModelChoiceFilter(queryset=_subjects, label=_("Subject"))
+    element_type = django_filters.ChoiceFilter(choices=ElementType.choices, label=_("Type"))
+    part = PartChoiceFilter(
+        queryset=FrameworkPart.objects.select_related("framework"),
+        to_field_name="urn",
+        label=_("Answers"),
+        method="filter_part",
+    )
+    framework = _frameworks()
+    owner = django_filters.ModelChoiceFilter(queryset=_persons, label=_("Owner"))
+
+    class Meta:
+        model = Element
+        fields = ["q", "subject", "element_type", "part", "framework", "owner"]
+
+    # Exists, not a join: an element answering several parts is listed once, and
+    # the list keeps its index order (no DISTINCT over 100,000 rows).
+    @extend_schema_field(OpenApiTypes.STR)  # the part's URN
+    def filter_part(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Classification.objects.filter(element=OuterRef("pk"), part=value))
+        )
+
+    @extend_schema_field(OpenApiTypes.STR)  # the framework's ref_id
+    def filter_framework(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Classification.objects.filter(element=OuterRef("pk"), part__framework=value))
+        )
+
+
+class RelationFilterSet(SearchFilterSet):
+    search_fields = ("source__name", "target__name", "description")
+    relation_type = django_filters.ChoiceFilter(choices=RelationType.choices, label=_("Type"))
+    subject = django_filters.ModelChoiceFilter(
+        queryset=_subjects, label=_("Subject"), method="filter_subject"
+    )
+    source = django_filters.NumberFilter(field_name="source_id", label=_("From (element id)"))
+    target = django_filters.NumberFilter(field_name="target_id", label=_("To (element id)"))
+    link_type = django_filters.ModelChoiceFilter(
+        queryset=LinkType.objects.select_related("framework").order_by(
+            "framework__name_nl", "ref_id"
+        ),
+        to_field_name="urn",
+        label=_("Realises link"),
+    )
+
+    class Meta:
+        model = Relation
+        fields = ["q", "relation_type", "subject", "source", "target", "link_type"]
+
+    @extend_schema_field(OpenApiTypes.INT)  # the subject's id
+    def filter_subject(self, queryset, name, value):
+        """Relations with at least one end in the subject."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(source__subject=value) | Q(target__subject=value))

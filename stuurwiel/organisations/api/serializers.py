@@ -1,0 +1,160 @@
+"""Member serializers. Reads show a membership with its roles and the role
+combinations function separation warns about; writes go through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from stuurwiel.graph.models import Subject
+from stuurwiel.organisations.choices import Role, SeparationPrinciple
+from stuurwiel.organisations.models import Membership
+from stuurwiel.organisations.selectors import membership_role_conflicts
+
+
+class RoleAssignmentSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    subject = serializers.PrimaryKeyRelatedField(
+        queryset=Subject.objects.all(),
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="The subject the role holds for; null for the whole organisation.",
+    )
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField()
+
+
+class RoleConflictSerializer(serializers.Serializer):
+    """Read-only: one :class:`~stuurwiel.organisations.selectors.ScopedRoleConflict`."""
+
+    scope = serializers.IntegerField(
+        allow_null=True, help_text="Subject id; null for the whole organisation."
+    )
+    roles = RoleSerializer(many=True)
+    principle = serializers.ChoiceField(choices=SeparationPrinciple.choices)
+    message = serializers.CharField()
+
+    def to_representation(self, instance) -> dict[str, Any]:
+        conflict = instance.conflict
+        return {
+            "scope": instance.scope.pk if instance.scope is not None else None,
+            "roles": [
+                {"role": role, "role_label": str(Role(role).label)}
+                for role in (conflict.first, conflict.second)
+            ],
+            "principle": conflict.principle,
+            "message": str(instance),
+        }
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    first_name = serializers.CharField(source="user.first_name", read_only=True)
+    last_name = serializers.CharField(source="user.last_name", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
+    role_conflicts = serializers.SerializerMethodField(
+        help_text="Role combinations function separation advises against (warnings only)."
+    )
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "roles",
+            "role_conflicts",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RoleConflictSerializer(many=True))
+    def get_role_conflicts(self, obj: Membership) -> list[dict[str, Any]]:
+        return RoleConflictSerializer(membership_role_conflicts(obj), many=True).data
+
+
+class _OrganisationSubjectsMixin:
+    """Limits the subjects a role can be scoped to, to the organisation in the URL."""
+
+    def limit_subjects(self, roles_field) -> None:
+        organisation = self.context.get("organisation")
+        subject_field = roles_field.child.fields["subject"]
+        subject_field.queryset = (
+            Subject.objects.filter(organisation=organisation)
+            if organisation is not None
+            else Subject.objects.none()
+        )
+
+
+class NewUserSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    first_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+
+
+class MembershipCreateSerializer(_OrganisationSubjectsMixin, serializers.Serializer):
+    """Either ``username`` of an existing user or ``new_user`` to create one."""
+
+    username = serializers.CharField(
+        required=False, help_text="Username of an existing user to add."
+    )
+    new_user = NewUserSerializer(required=False, help_text="A user to create and add.")
+    roles = RoleAssignmentSerializer(many=True, required=False, default=list)
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_subjects(self.fields["roles"])
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("username" in attrs) == ("new_user" in attrs):
+            raise serializers.ValidationError(_("Give either username or new_user."))
+        if "username" in attrs:
+            user = get_user_model().objects.filter(username=attrs["username"]).first()
+            if user is None:
+                raise serializers.ValidationError(
+                    {"username": [_("There is no user with this username.")]}
+                )
+            attrs["user"] = user
+        return attrs
+
+
+class MembershipRolesSerializer(_OrganisationSubjectsMixin, serializers.Serializer):
+    """All of the member's roles: the list replaces the current roles."""
+
+    roles = RoleAssignmentSerializer(many=True)
+    version = serializers.IntegerField(
+        required=False, help_text="The version you read; or send an If-Match header."
+    )
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_subjects(self.fields["roles"])
+
+
+class MembershipActiveSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="The version you read.")
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+
+def role_specs(validated_roles: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    return [(r["role"], r.get("subject")) for r in validated_roles]

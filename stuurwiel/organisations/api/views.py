@@ -1,0 +1,164 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from stuurwiel.core.api import ORG_PARAMETER
+from stuurwiel.organisations import filtersets, selectors, services
+from stuurwiel.organisations.api import serializers
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ORG_PARAMETER]),
+    retrieve=extend_schema(parameters=[ORG_PARAMETER]),
+    create=extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.MembershipCreateSerializer,
+        responses={201: serializers.MembershipSerializer},
+    ),
+    update=extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.MembershipRolesSerializer,
+        responses={200: serializers.MembershipSerializer},
+    ),
+    deactivate=extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.MembershipActiveSerializer,
+        responses={200: serializers.MembershipSerializer},
+    ),
+    activate=extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.MembershipActiveSerializer,
+        responses={200: serializers.MembershipSerializer},
+    ),
+)
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The organisation's members and their roles.
+
+    Reading needs ``organisations.view``; adding members and changing roles needs
+    ``organisations.manage``. A PUT replaces all roles of the member and must quote
+    the ``version`` read (field or ``If-Match``); there is no PATCH, as a role list
+    is only meaningful whole. Members are never
+    deleted: deactivate them, so the history keeps who held which role.
+    """
+
+    queryset = selectors.membership_queryset()
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = filtersets.MembershipFilterSet
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.membership = membership = selectors.membership_get(
+            user=request.user, org_slug=kwargs["org"]
+        )
+        self.organisation = request.organisation = membership.organisation
+        permissions = selectors.membership_permissions(membership)
+        needed = (
+            "organisations.view"
+            if request.method in ("GET", "HEAD", "OPTIONS")
+            else "organisations.manage"
+        )
+        if needed not in permissions:
+            raise PermissionDenied(_("Your roles do not allow this."))
+
+    def get_queryset(self):
+        organisation = getattr(self, "organisation", None)
+        if organisation is None:  # schema generation
+            return self.queryset.none()
+        return self.queryset.filter(organisation=organisation)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["organisation"] = getattr(self, "organisation", None)
+        return context
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _output(self, membership, status_code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=membership.pk)
+        response = Response(self.get_serializer(fresh).data, status=status_code)
+        response["ETag"] = f'"{fresh.version}"'
+        return response
+
+    def _version(self, data) -> int | None:
+        version = data.get("version")
+        if version is None:
+            header = self.request.headers.get("If-Match", "").strip().strip('W/"').strip('"')
+            version = int(header) if header.isdigit() else None
+        return version
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data.get("version")}"'
+        return response
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(serializers.MembershipCreateSerializer)
+        roles = serializers.role_specs(data["roles"])
+        if "user" in data:
+            try:
+                membership = services.membership_create(
+                    organisation=self.organisation,
+                    by=request.user,
+                    user=data["user"],
+                    roles=roles,
+                    reason=data["reason"],
+                )
+            except DjangoValidationError as exc:
+                # The service speaks of the user; this endpoint was given a username.
+                if hasattr(exc, "error_dict") and "user" in exc.error_dict:
+                    exc.error_dict["username"] = exc.error_dict.pop("user")
+                raise
+        else:
+            membership = services.membership_create_for_new_user(
+                organisation=self.organisation,
+                by=request.user,
+                user_data=dict(data["new_user"]),
+                roles=roles,
+                reason=data["reason"],
+            )
+        return self._output(membership, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        membership = self.get_object()
+        data = self._input(serializers.MembershipRolesSerializer)
+        version = self._version(data)
+        if version is None:
+            raise ValidationError(
+                {"version": [_("Give the version you read (field or If-Match header).")]}
+            )
+        membership = services.membership_roles_set(
+            membership=membership,
+            by=request.user,
+            roles=serializers.role_specs(data["roles"]),
+            version=version,
+            reason=data["reason"],
+        )
+        return self._output(membership)
+
+    def _set_active(self, service):
+        membership = self.get_object()
+        data = self._input(serializers.MembershipActiveSerializer)
+        membership = service(
+            membership=membership,
+            by=self.request.user,
+            version=data.get("version"),
+            reason=data["reason"],
+        )
+        return self._output(membership)
+
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, *args, **kwargs):
+        """Take away the member's access; refused for the last organisation admin."""
+        return self._set_active(services.membership_deactivate)
+
+    @action(detail=True, methods=["post"])
+    def activate(self, request, *args, **kwargs):
+        """Give a deactivated member access again, with their recorded roles."""
+        return self._set_active(services.membership_activate)

@@ -1,0 +1,177 @@
+"""Forms for the organisation settings and the member pages.
+
+They validate input only; the services decide (last admin, scopes, conflicts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from stuurwiel.graph.models import Subject
+from stuurwiel.organisations.choices import Role
+from stuurwiel.organisations.models import Membership, Organisation
+
+
+def _version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": _("optional, shown in the history")}),
+    )
+
+
+def _roles_field(help_text) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    version = _version_field()
+    change_reason = _reason_field()
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class MembershipAddForm(forms.Form):
+    """Add an existing user by username, or create a new user, with organisation-wide roles."""
+
+    EXISTING = "existing"
+    NEW = "new"
+
+    kind = forms.ChoiceField(
+        label=_("Who becomes a member?"),
+        choices=[(EXISTING, _("An existing user")), (NEW, _("A new user"))],
+        initial=EXISTING,
+        widget=forms.RadioSelect,
+    )
+    existing_username = forms.CharField(
+        label=_("Username of the existing user"), max_length=150, required=False
+    )
+    username = forms.CharField(label=_("Username"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Pass it on safely; the new member changes it after logging in."),
+    )
+    roles = _roles_field(
+        _("For the whole organisation. Roles for one subject are set on the member's edit page.")
+    )
+    change_reason = _reason_field()
+
+    EXISTING_FIELDS = ("existing_username",)
+    NEW_FIELDS = ("username", "first_name", "last_name", "email", "password")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        required = _("This field is required.")
+        if data.get("kind") == self.EXISTING:
+            username = data.get("existing_username", "").strip()
+            if not username:
+                self.add_error("existing_username", required)
+            else:
+                data["user"] = get_user_model().objects.filter(username=username).first()
+                if data["user"] is None:
+                    self.add_error("existing_username", _("There is no user with this username."))
+        elif data.get("kind") == self.NEW:
+            for name in ("username", "password"):
+                if not data.get(name):
+                    self.add_error(name, required)
+        return data
+
+    def user_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.NEW_FIELDS}
+
+
+class MembershipRolesForm(forms.Form):
+    roles = _roles_field(_("Roles for the whole organisation."))
+    version = _version_field()
+    change_reason = _reason_field()
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = membership.version
+        self.fields["roles"].initial = [
+            a.role for a in membership.role_assignments.all() if a.subject_id is None
+        ]
+
+
+class ScopedRoleForm(forms.Form):
+    """One role for one subject of the organisation (a row of the formset below)."""
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", "---------")]
+        + [(value, label) for value, label in Role.choices if value != Role.ORGANISATION_ADMIN],
+    )
+    subject = forms.ModelChoiceField(
+        label=_("Scope"), queryset=Subject.objects.none(), required=False
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = Subject.objects.filter(
+            organisation=organisation
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role") and not data.get("subject"):
+            self.add_error("subject", _("Choose the subject this role holds for."))
+        if data.get("subject") and not data.get("role"):
+            self.add_error("role", _("Choose a role."))
+        return data
+
+
+ScopedRoleFormSet = forms.formset_factory(ScopedRoleForm, extra=2, can_delete=True)
+
+
+def scoped_role_formset(
+    *, membership: Membership, organisation: Organisation, data=None
+) -> forms.BaseFormSet:
+    initial = [
+        {"role": a.role, "subject": a.subject_id}
+        for a in membership.role_assignments.all()
+        if a.subject_id is not None
+    ]
+    return ScopedRoleFormSet(
+        data, initial=initial, prefix="scoped", form_kwargs={"organisation": organisation}
+    )
+
+
+def role_specs(form: MembershipRolesForm, formset: forms.BaseFormSet) -> list[tuple[str, Any]]:
+    """The roles the two forms describe, as ``(role, subject or None)`` for the service."""
+    specs: list[tuple[str, Any]] = [(role, None) for role in form.cleaned_data["roles"]]
+    for row in formset.forms:
+        data = getattr(row, "cleaned_data", {})
+        if data.get("role") and data.get("subject") and not data.get("DELETE"):
+            specs.append((data["role"], data["subject"]))
+    return specs

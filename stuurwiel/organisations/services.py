@@ -1,0 +1,366 @@
+"""Writes for organisations, memberships, role assignments, users and API tokens.
+
+Every function is keyword-only, atomic and recorded in the change log with the
+acting user (``by``). Role assignments have no history of their own: a change of
+roles is logged as an update of the membership, with the role list before and
+after (``"operator"`` organisation-wide, ``"operator@12"`` scoped to subject 12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from stuurwiel.changelog.choices import ChangeAction
+from stuurwiel.changelog.services import change_record, snapshot
+from stuurwiel.core.exceptions import ConflictError
+from stuurwiel.organisations.choices import Role
+from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
+
+ADMIN = Role.ORGANISATION_ADMIN
+ORGANISATION_FIELDS = ("name", "description")
+
+# A role as callers give it: ``"architect"`` (organisation-wide) or
+# ``("operator", subject)`` where subject is a graph.Subject or None.
+RoleSpec = str | tuple[str, Any]
+
+
+# --- Organisation --------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_update(
+    *, instance: Organisation, by: Any, data: dict[str, Any], version: int | None, reason: str = ""
+) -> Organisation:
+    """Change the organisation's name or description if ``version`` is still current."""
+    unknown = set(data) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"organisation_update cannot change {sorted(unknown)}")
+    fresh = Organisation.objects.select_for_update().get(pk=instance.pk)
+    if version is None or int(version) != fresh.version:
+        raise ConflictError(fresh.version)
+    before = snapshot(fresh)
+    for name, value in data.items():
+        setattr(fresh, name, value)
+    fresh.full_clean()
+    fresh.version += 1
+    fresh.save()
+    change_record(
+        instance=fresh,
+        action=ChangeAction.UPDATE,
+        by=by,
+        before=before,
+        after=snapshot(fresh),
+        reason=reason,
+        organisation=fresh,
+    )
+    return fresh
+
+
+# --- Memberships and roles -----------------------------------------------------
+
+
+def _role_key(role: str, subject_id: int | None) -> str:
+    return role if subject_id is None else f"{role}@{subject_id}"
+
+
+def _membership_snapshot(membership: Membership) -> dict[str, Any]:
+    data = snapshot(membership)
+    data["roles"] = sorted(
+        _role_key(role, subject_id)
+        for role, subject_id in RoleAssignment.objects.filter(membership=membership).values_list(
+            "role", "subject_id"
+        )
+    )
+    return data
+
+
+def _clean_roles(*, organisation: Organisation, roles: Iterable[RoleSpec]) -> dict[tuple, Any]:
+    """``{(role, subject_id): subject}`` for valid roles; ValidationError listing every problem."""
+    wanted: dict[tuple, Any] = {}
+    errors: list[str] = []
+    for spec in roles:
+        role, subject = (spec, None) if isinstance(spec, str) else spec
+        if role not in Role.values:
+            errors.append(_("“{role}” is not a role.").format(role=role))
+            continue
+        if subject is not None and subject.organisation_id != organisation.pk:
+            errors.append(_("A role can only be scoped to a subject of this organisation."))
+            continue
+        if subject is not None and role == ADMIN:
+            errors.append(
+                _("The organisation admin role holds for the whole organisation; it has no scope.")
+            )
+            continue
+        wanted[(role, subject.pk if subject is not None else None)] = subject
+    if errors:
+        raise ValidationError({"roles": errors})
+    return wanted
+
+
+def _lock_organisation(organisation_id: int) -> None:
+    # Membership writes of one organisation run one at a time, so two admins who
+    # remove each other's admin role at the same moment cannot both pass the
+    # last-admin check below.
+    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values("pk"))
+
+
+def _lock_membership(membership: Membership, version: int | None, *, required: bool) -> Membership:
+    fresh = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation", "user")
+        .get(pk=membership.pk)
+    )
+    if (version is None and required) or (version is not None and int(version) != fresh.version):
+        raise ConflictError(fresh.version)
+    return fresh
+
+
+def _is_admin(membership: Membership) -> bool:
+    return RoleAssignment.objects.filter(
+        membership=membership, role=ADMIN, subject__isnull=True
+    ).exists()
+
+
+def _other_active_admin_exists(membership: Membership) -> bool:
+    return (
+        RoleAssignment.objects.filter(
+            membership__organisation_id=membership.organisation_id,
+            membership__is_active=True,
+            role=ADMIN,
+            subject__isnull=True,
+        )
+        .exclude(membership=membership)
+        .exists()
+    )
+
+
+def _last_admin_error(membership: Membership) -> ValidationError:
+    return ValidationError(
+        _(
+            "{user} is the last active organisation admin of {organisation}. "
+            "Make someone else organisation admin first."
+        ).format(user=membership.user, organisation=membership.organisation)
+    )
+
+
+@transaction.atomic
+def membership_create(
+    *, organisation: Organisation, by: Any, user: Any, roles: Iterable[RoleSpec], reason: str = ""
+) -> Membership:
+    """Make ``user`` a member of ``organisation`` with ``roles``."""
+    _lock_organisation(organisation.pk)
+    existing = Membership.objects.filter(organisation=organisation, user=user).first()
+    if existing is not None:
+        message = (
+            _("{user} is already a member of this organisation.")
+            if existing.is_active
+            else _("{user} was a member before; activate that membership instead.")
+        )
+        raise ValidationError({"user": message.format(user=user)})
+    wanted = _clean_roles(organisation=organisation, roles=roles)
+    membership = Membership.objects.create(organisation=organisation, user=user)
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(membership=membership, role=role, subject=subject)
+        for (role, _subject_id), subject in wanted.items()
+    )
+    change_record(
+        instance=membership,
+        action=ChangeAction.CREATE,
+        by=by,
+        after=_membership_snapshot(membership),
+        reason=reason,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_create_for_new_user(
+    *,
+    organisation: Organisation,
+    by: Any,
+    user_data: dict[str, Any],
+    roles: Iterable[RoleSpec],
+    reason: str = "",
+) -> Membership:
+    """Create a user (see :func:`user_create`) and make them a member, all or nothing."""
+    user = user_create(**user_data, by=by, reason=reason)
+    return membership_create(
+        organisation=organisation, by=by, user=user, roles=roles, reason=reason
+    )
+
+
+@transaction.atomic
+def membership_roles_set(
+    *,
+    membership: Membership,
+    by: Any,
+    roles: Iterable[RoleSpec],
+    version: int | None,
+    reason: str = "",
+) -> Membership:
+    """Replace the member's roles by ``roles`` if ``version`` is still current.
+
+    Refuses to take the organisation admin role from its last active holder.
+    Combinations function separation advises against are allowed here and shown
+    as warnings (:func:`~stuurwiel.organisations.selectors.membership_role_conflicts`);
+    refusing them per service or per call comes with the workflow engine.
+    """
+    _lock_organisation(membership.organisation_id)
+    fresh = _lock_membership(membership, version, required=True)
+    wanted = _clean_roles(organisation=fresh.organisation, roles=roles)
+    if (
+        fresh.is_active
+        and (ADMIN, None) not in wanted
+        and _is_admin(fresh)
+        and not _other_active_admin_exists(fresh)
+    ):
+        raise _last_admin_error(fresh)
+    before = _membership_snapshot(fresh)
+    current = {
+        (a.role, a.subject_id): a.pk for a in RoleAssignment.objects.filter(membership=fresh)
+    }
+    RoleAssignment.objects.filter(
+        pk__in=[pk for key, pk in current.items() if key not in wanted]
+    ).delete()
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(membership=fresh, role=role, subject=subject)
+        for (role, subject_id), subject in wanted.items()
+        if (role, subject_id) not in current
+    )
+    fresh.version += 1
+    fresh.save(update_fields=["version", "updated_at"])
+    change_record(
+        instance=fresh,
+        action=ChangeAction.UPDATE,
+        by=by,
+        before=before,
+        after=_membership_snapshot(fresh),
+        reason=reason,
+    )
+    return fresh
+
+
+def _membership_active_set(
+    *, membership: Membership, by: Any, active: bool, version: int | None, reason: str
+) -> Membership:
+    _lock_organisation(membership.organisation_id)
+    fresh = _lock_membership(membership, version, required=False)
+    if fresh.is_active == active:
+        return fresh
+    if not active and _is_admin(fresh) and not _other_active_admin_exists(fresh):
+        raise _last_admin_error(fresh)
+    before = _membership_snapshot(fresh)
+    fresh.is_active = active
+    fresh.version += 1
+    fresh.save(update_fields=["is_active", "version", "updated_at"])
+    change_record(
+        instance=fresh,
+        action=ChangeAction.UPDATE,
+        by=by,
+        before=before,
+        after=_membership_snapshot(fresh),
+        reason=reason,
+    )
+    return fresh
+
+
+@transaction.atomic
+def membership_deactivate(
+    *, membership: Membership, by: Any, version: int | None = None, reason: str = ""
+) -> Membership:
+    """Take away the member's access (roles stay, for the record and for reactivation).
+
+    Refuses to deactivate the last active organisation admin.
+    """
+    return _membership_active_set(
+        membership=membership, by=by, active=False, version=version, reason=reason
+    )
+
+
+@transaction.atomic
+def membership_activate(
+    *, membership: Membership, by: Any, version: int | None = None, reason: str = ""
+) -> Membership:
+    return _membership_active_set(
+        membership=membership, by=by, active=True, version=version, reason=reason
+    )
+
+
+# --- Users and API tokens ------------------------------------------------------
+
+USER_LOGGED_FIELDS = ("username", "email", "first_name", "last_name", "is_staff")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+    by: Any = None,
+    reason: str = "",
+) -> Any:
+    """Create a user account; ValidationError lists every problem, password
+    problems from Django's ``AUTH_PASSWORD_VALIDATORS`` under ``password``."""
+    user = get_user_model()(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=is_staff,
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    # Never the password hash: the log is readable by auditors.
+    change_record(
+        instance=user,
+        action=ChangeAction.CREATE,
+        by=by,
+        after={name: getattr(user, name) for name in USER_LOGGED_FIELDS},
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def token_create(*, user: Any, by: Any = None, rotate: bool = False) -> tuple[Token, bool]:
+    """The user's API token, created when missing or replaced when ``rotate``.
+
+    Returns ``(token, written)``. The log records when a token was issued, never its key.
+    """
+    old = Token.objects.select_for_update().filter(user=user).first()
+    if old is not None and not rotate:
+        return old, False
+    if old is not None:
+        old.delete()
+    token = Token.objects.create(user=user)
+    change_record(
+        instance=user,
+        action=ChangeAction.UPDATE,
+        by=by,
+        before={"api_token_created": old.created.isoformat() if old else None},
+        after={"api_token_created": token.created.isoformat()},
+    )
+    return token, True

@@ -1,0 +1,188 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.organisations.choices import Role
+from stuurwiel.organisations.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = "/api/o/alfa/members/"
+PASSWORD = "Stuurwiel-is-fijn-2026"
+
+
+def _membership(user):
+    return Membership.objects.get(user=user)
+
+
+def _detail(user, suffix=""):
+    return f"{MEMBERS}{_membership(user).pk}/{suffix}"
+
+
+def test_list_shows_roles_and_conflicts(api_client, auditor_a, make_member, org_a, subject_a):
+    user = make_member(org_a, Role.ARCHITECT, username="arch")
+    _membership(user).role_assignments.create(role=Role.OPERATOR, subject=subject_a)
+    response = api_client(auditor_a).get(MEMBERS, {"role": "architect"})
+    assert response.status_code == 200
+    (row,) = response.json()["results"]
+    assert row["username"] == "arch" and row["is_active"] is True
+    assert [(r["role"], r["subject"]) for r in row["roles"]] == [
+        ("architect", None),
+        ("operator", subject_a.pk),
+    ]
+    (conflict,) = row["role_conflicts"]
+    assert conflict["scope"] == subject_a.pk and conflict["principle"] == "own_design"
+    assert [r["role"] for r in conflict["roles"]] == ["architect", "operator"]
+
+
+def test_retrieve_gives_an_etag(api_client, admin_a):
+    response = api_client(admin_a).get(_detail(admin_a))
+    assert response.status_code == 200 and response["ETag"] == '"1"'
+
+
+def test_auditor_may_read_but_not_write(api_client, auditor_a, admin_a):
+    api = api_client(auditor_a)
+    assert api.get(_detail(admin_a)).status_code == 200
+    other = get_user_model().objects.create_user(username="los")
+    assert api.post(MEMBERS, {"username": "los"}, format="json").status_code == 403
+    assert api.put(_detail(admin_a), {"roles": [], "version": 1}, format="json").status_code == 403
+    assert api.post(_detail(admin_a, "deactivate/"), format="json").status_code == 403
+    assert not Membership.objects.filter(user=other).exists()
+
+
+def test_create_for_an_existing_user(api_client, admin_a, org_a, subject_a):
+    get_user_model().objects.create_user(username="los")
+    response = api_client(admin_a).post(
+        MEMBERS,
+        {
+            "username": "los",
+            "roles": [{"role": "manager"}, {"role": "operator", "subject": subject_a.pk}],
+            "reason": "Via provisioning",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert sorted(r["role"] for r in response.json()["roles"]) == ["manager", "operator"]
+    entry = ChangeLogEntry.objects.get(action="create")
+    assert (entry.source, entry.actor, entry.reason) == ("api", admin_a, "Via provisioning")
+
+
+def test_create_with_a_new_user(api_client, admin_a):
+    response = api_client(admin_a).post(
+        MEMBERS,
+        {
+            "new_user": {"username": "nieuw", "password": PASSWORD, "email": "n@alfa.nl"},
+            "roles": [{"role": "requester"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["email"] == "n@alfa.nl"
+    assert get_user_model().objects.get(username="nieuw").check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({}, "non_field_errors"),
+        ({"username": "admin-a", "new_user": {"username": "x", "password": PASSWORD}}, None),
+        ({"username": "niemand"}, "username"),
+        ({"username": "admin-a"}, "username"),
+        ({"new_user": {"username": "zwak", "password": "12345678"}}, "password"),
+        (
+            {"new_user": {"username": "x", "password": PASSWORD}, "roles": [{"role": "koning"}]},
+            "roles",
+        ),
+    ],
+)
+def test_create_errors_are_400(api_client, admin_a, payload, field):
+    response = api_client(admin_a).post(MEMBERS, payload, format="json")
+    assert response.status_code == 400, response.content
+    if field:
+        assert field in response.json()
+    assert not get_user_model().objects.filter(username__in=["x", "zwak"]).exists()
+
+
+def test_scope_of_another_organisation_is_refused(api_client, admin_a, subject_b):
+    response = api_client(admin_a).put(
+        _detail(admin_a),
+        {
+            "roles": [
+                {"role": "organisation_admin"},
+                {"role": "operator", "subject": subject_b.pk},
+            ],
+            "version": 1,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Geheim" not in response.content.decode()
+
+
+def test_put_replaces_roles_with_version_or_if_match(api_client, admin_a, auditor_a):
+    api = api_client(admin_a)
+    missing = api.put(_detail(auditor_a), {"roles": [{"role": "manager"}]}, format="json")
+    ok = api.put(
+        _detail(auditor_a), {"roles": [{"role": "manager"}]}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    stale = api.put(
+        _detail(auditor_a), {"roles": [{"role": "architect"}], "version": 1}, format="json"
+    )
+    assert missing.status_code == 400 and "version" in missing.json()
+    assert ok.status_code == 200 and ok.json()["version"] == 2 and ok["ETag"] == '"2"'
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    assert _membership(auditor_a).role_values == ["manager"]
+    entry = ChangeLogEntry.objects.get(action="update")
+    assert (entry.before, entry.after) == ({"roles": ["auditor"]}, {"roles": ["manager"]})
+
+
+def test_patch_and_delete_are_not_offered(api_client, admin_a, auditor_a):
+    api = api_client(admin_a)
+    assert api.patch(_detail(auditor_a), {"roles": []}, format="json").status_code == 405
+    assert api.delete(_detail(auditor_a)).status_code == 405
+
+
+def test_last_admin_is_protected(api_client, admin_a):
+    api = api_client(admin_a)
+    dropped = api.put(_detail(admin_a), {"roles": [], "version": 1}, format="json")
+    deactivated = api.post(_detail(admin_a, "deactivate/"), format="json")
+    assert dropped.status_code == 400 and deactivated.status_code == 400
+    assert "last active organisation admin" in deactivated.json()["detail"][0]
+
+
+def test_deactivate_and_activate(api_client, admin_a, auditor_a):
+    api = api_client(admin_a)
+    off = api.post(_detail(auditor_a, "deactivate/"), {"reason": "Weg"}, format="json")
+    assert off.status_code == 200 and off.json()["is_active"] is False
+    stale = api.post(_detail(auditor_a, "activate/"), {"version": 1}, format="json")
+    on = api.post(_detail(auditor_a, "activate/"), {"version": 2}, format="json")
+    assert stale.status_code == 409
+    assert on.status_code == 200 and on.json()["is_active"] is True
+    assert api.get(MEMBERS, {"is_active": "false"}).json()["count"] == 0
+
+
+def test_other_organisation_is_404(api_client, admin_a, admin_b):
+    api = api_client(admin_a)
+    assert api.get("/api/o/beta/members/").status_code == 404
+    assert api.get(_detail(admin_b)).status_code == 404
+    assert api.put(_detail(admin_b), {"roles": [], "version": 1}, format="json").status_code == 404
+    assert api.post(_detail(admin_b, "deactivate/"), format="json").status_code == 404
+    assert _membership(admin_b).is_active
+
+
+def test_list_query_count_does_not_grow_with_members(api_client, admin_a, make_member, org_a):
+    api = api_client(admin_a)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(MEMBERS).status_code == 200
+        return len(queries)
+
+    for i in range(3):
+        make_member(org_a, Role.ARCHITECT, Role.OPERATOR, username=f"small-{i}")
+    few = count()
+    for i in range(27):
+        make_member(org_a, Role.MANAGER, username=f"large-{i}")
+    assert count() == few

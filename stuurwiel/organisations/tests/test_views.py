@@ -1,0 +1,336 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.organisations.choices import Role
+from stuurwiel.organisations.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+PASSWORD = "Stuurwiel-is-fijn-2026"
+
+
+def url(name, org="alfa", **kwargs):
+    return reverse(f"organisations:{name}", kwargs={"org": org, **kwargs})
+
+
+def _membership(user):
+    return Membership.objects.get(user=user)
+
+
+def _roles_post(membership, roles=(), scoped=(), **extra):
+    data = {
+        "roles": list(roles),
+        "version": membership.version,
+        "scoped-TOTAL_FORMS": str(len(scoped) + 1),
+        "scoped-INITIAL_FORMS": "0",
+        "scoped-MIN_NUM_FORMS": "0",
+        "scoped-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+    for i, (role, subject) in enumerate(scoped):
+        data[f"scoped-{i}-role"] = role
+        data[f"scoped-{i}-subject"] = subject.pk
+    return data
+
+
+# --- List, detail, history -----------------------------------------------------
+
+
+def test_member_list_shows_name_email_translated_roles_and_status(client_a, org_a, make_member):
+    user = make_member(org_a, Role.WORKFLOW_MANAGER, username="wmanager")
+    user.first_name, user.last_name, user.email = "Wil", "Manders", "wil@alfa.nl"
+    user.save()
+    response = client_a.get(url("membership_list"), **EN)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ("wmanager", "Wil Manders", "wil@alfa.nl", "Workflow manager", "admin-a"):
+        assert text in html
+
+
+def test_member_list_warns_about_conflicting_roles(client_a, org_a, make_member):
+    make_member(org_a, Role.ARCHITECT, Role.OPERATOR, username="alleskunner")
+    html = client_a.get(url("membership_list"), **EN).content.decode()
+    assert "⚠ Architect and Operator (whole organisation)" in html
+
+
+def test_member_list_filters_on_role_and_search(client_a, org_a, make_member, auditor_a):
+    make_member(org_a, Role.OPERATOR, username="uitvoerder")
+    by_role = client_a.get(url("membership_list"), {"role": "operator"}).content.decode()
+    by_text = client_a.get(url("membership_list"), {"q": "audit"}).content.decode()
+    assert "uitvoerder" in by_role and "auditor-a" not in by_role
+    assert "auditor-a" in by_text and "uitvoerder" not in by_text
+
+
+def test_member_list_query_count_does_not_grow_with_members(client_a, org_a, make_member):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client_a.get(url("membership_list")).status_code == 200
+        return len(queries)
+
+    for i in range(3):
+        make_member(org_a, Role.ARCHITECT, Role.OPERATOR, username=f"small-{i}")
+    few = count()
+    for i in range(27):
+        make_member(org_a, Role.MANAGER, username=f"large-{i}")
+    assert count() == few
+
+
+def test_member_detail_shows_roles_and_conflicts(client_a, org_a, make_member):
+    user = make_member(org_a, Role.AUDITOR, Role.MANAGER, username="dubbel")
+    response = client_a.get(url("membership_detail", pk=_membership(user).pk), **EN)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nobody judges their own performance." in html
+    assert "Edit roles" in html and "Deactivate" in html
+
+
+def test_member_history_shows_the_role_change(client_a, org_a, admin_a, make_member):
+    membership = _membership(make_member(org_a, Role.OPERATOR, username="op"))
+    client_a.post(
+        url("membership_edit", pk=membership.pk),
+        _roles_post(membership, [Role.MANAGER], change_reason="Promotie"),
+    )
+    response = client_a.get(url("membership_history", pk=membership.pk))
+    assert response.status_code == 200
+    assert "Promotie" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["membership_list", "membership_detail", "membership_history"])
+def test_auditor_may_look(client, org_a, auditor_a, name):
+    client.force_login(auditor_a)
+    kwargs = {} if name == "membership_list" else {"pk": _membership(auditor_a).pk}
+    response = client.get(url(name, **kwargs), **EN)
+    assert response.status_code == 200
+    assert "Edit roles" not in response.content.decode()
+
+
+# --- Permission denied and other organisations ---------------------------------
+
+WRITE_VIEWS = [
+    ("organisation_edit", False),
+    ("membership_add", False),
+    ("membership_edit", True),
+    ("membership_deactivate", True),
+    ("membership_activate", True),
+]
+
+
+@pytest.mark.parametrize("name,with_pk", WRITE_VIEWS)
+def test_auditor_may_not_change_anything(client, org_a, admin_a, auditor_a, name, with_pk):
+    client.force_login(auditor_a)
+    target = url(name, pk=_membership(admin_a).pk) if with_pk else url(name)
+    assert client.get(target).status_code == 403
+    assert client.post(target, {"roles": [Role.AUDITOR], "name": "X"}).status_code == 403
+    assert not ChangeLogEntry.objects.exists()
+
+
+ALL_VIEWS = [(name, True) for name in ("membership_detail", "membership_history")] + [
+    ("membership_list", False),
+    *WRITE_VIEWS,
+]
+
+
+@pytest.mark.parametrize("name,with_pk", ALL_VIEWS)
+def test_non_member_gets_404(client, org_a, admin_a, admin_b, name, with_pk):
+    client.force_login(admin_b)
+    target = url(name, pk=_membership(admin_a).pk) if with_pk else url(name)
+    assert client.get(target).status_code == 404
+    assert client.post(target, {}).status_code in (404, 405)
+
+
+@pytest.mark.parametrize("name", ["membership_detail", "membership_edit", "membership_deactivate"])
+def test_membership_of_another_organisation_is_404(client_a, admin_b, name):
+    target = url(name, pk=_membership(admin_b).pk)
+    assert client_a.get(target).status_code == 404
+    assert client_a.post(target, {}).status_code in (404, 405)  # detail has no POST
+    assert _membership(admin_b).is_active
+
+
+# --- Add -----------------------------------------------------------------------
+
+
+def test_add_existing_user_with_roles(client_a, org_a, admin_a):
+    user = get_user_model().objects.create_user(username="bestaand", password=PASSWORD)
+    response = client_a.post(
+        url("membership_add"),
+        {"kind": "existing", "existing_username": "bestaand", "roles": ["architect", "manager"]},
+    )
+    membership = _membership(user)
+    assert response.status_code == 302 and response["Location"] == membership.get_absolute_url()
+    assert membership.role_values == ["architect", "manager"]
+    entry = ChangeLogEntry.objects.get(object_id=str(membership.pk))
+    assert (entry.action, entry.actor, entry.source) == ("create", admin_a, "ui")
+
+
+def test_add_new_user(client_a, org_a):
+    response = client_a.post(
+        url("membership_add"),
+        {
+            "kind": "new",
+            "username": "nieuweling",
+            "first_name": "Nina",
+            "last_name": "Nieuw",
+            "email": "nina@alfa.nl",
+            "password": PASSWORD,
+            "roles": ["operator"],
+        },
+    )
+    user = get_user_model().objects.get(username="nieuweling")
+    assert response.status_code == 302
+    assert user.check_password(PASSWORD) and user.get_full_name() == "Nina Nieuw"
+    assert _membership(user).role_values == ["operator"]
+
+
+def test_add_new_user_with_weak_password_shows_the_problems(client_a, org_a):
+    response = client_a.post(
+        url("membership_add"),
+        {"kind": "new", "username": "zwak", "password": "12345678"},
+        **EN,
+    )
+    assert response.status_code == 400
+    assert "too common" in response.content.decode()
+    assert not get_user_model().objects.filter(username="zwak").exists()
+
+
+def test_add_unknown_or_existing_member_is_refused(client_a, org_a, auditor_a):
+    unknown = client_a.post(
+        url("membership_add"), {"kind": "existing", "existing_username": "niemand"}, **EN
+    )
+    twice = client_a.post(
+        url("membership_add"), {"kind": "existing", "existing_username": "auditor-a"}, **EN
+    )
+    assert unknown.status_code == 400 and "no user with this username" in unknown.content.decode()
+    assert twice.status_code == 400 and "already a member" in twice.content.decode()
+    assert Membership.objects.filter(organisation=org_a).count() == 2
+
+
+def test_add_page_renders(client_a):
+    response = client_a.get(url("membership_add"), **EN)
+    assert response.status_code == 200 and "A new user" in response.content.decode()
+
+
+# --- Edit roles ----------------------------------------------------------------
+
+
+def test_edit_page_renders_current_roles(client_a, org_a, make_member, subject_a):
+    membership = _membership(make_member(org_a, Role.ARCHITECT, username="arch"))
+    membership.role_assignments.create(role=Role.OPERATOR, subject=subject_a)
+    response = client_a.get(url("membership_edit", pk=membership.pk))
+    assert response.status_code == 200
+    form, formset = response.context["form"], response.context["formset"]
+    assert form["roles"].value() == ["architect"]
+    assert formset.initial == [{"role": "operator", "subject": subject_a.pk}]
+    assert "Verhuizing" in response.content.decode()
+
+
+def test_edit_sets_organisation_wide_and_scoped_roles(
+    client_a, org_a, admin_a, make_member, subject_a
+):
+    membership = _membership(make_member(org_a, Role.ARCHITECT, username="arch"))
+    response = client_a.post(
+        url("membership_edit", pk=membership.pk),
+        _roles_post(membership, [Role.ARCHITECT], scoped=[(Role.OPERATOR, subject_a)]),
+        **EN,
+    )
+    assert response.status_code == 302
+    assert sorted(
+        (a.role, a.subject_id) for a in _membership(membership.user).role_assignments.all()
+    ) == [("architect", None), ("operator", subject_a.pk)]
+    warnings = [str(m) for m in response.wsgi_request._messages]
+    assert any("Architect and Operator (Verhuizing)" in w for w in warnings)
+
+
+def test_edit_refuses_a_subject_of_another_organisation(client_a, org_a, make_member, subject_b):
+    membership = _membership(make_member(org_a, Role.ARCHITECT, username="arch"))
+    response = client_a.post(
+        url("membership_edit", pk=membership.pk),
+        _roles_post(membership, [Role.ARCHITECT], scoped=[(Role.OPERATOR, subject_b)]),
+    )
+    assert response.status_code == 400
+    assert _membership(membership.user).role_values == ["architect"]
+
+
+def test_edit_with_stale_version_is_409(client_a, org_a, make_member):
+    membership = _membership(make_member(org_a, Role.ARCHITECT, username="arch"))
+    first = client_a.post(url("membership_edit", pk=membership.pk), _roles_post(membership))
+    second = client_a.post(
+        url("membership_edit", pk=membership.pk), _roles_post(membership, [Role.MANAGER])
+    )
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert _membership(membership.user).role_values == []
+
+
+def test_last_admin_cannot_drop_their_own_admin_role(client_a, admin_a):
+    membership = _membership(admin_a)
+    response = client_a.post(
+        url("membership_edit", pk=membership.pk), _roles_post(membership, [Role.ARCHITECT]), **EN
+    )
+    assert response.status_code == 400
+    assert "last active organisation admin" in response.content.decode()
+    assert _membership(admin_a).role_values == ["organisation_admin"]
+
+
+# --- Deactivate and activate ---------------------------------------------------
+
+
+def test_deactivate_then_activate(client_a, org_a, auditor_a):
+    membership = _membership(auditor_a)
+    assert client_a.get(url("membership_deactivate", pk=membership.pk)).status_code == 200
+    response = client_a.post(
+        url("membership_deactivate", pk=membership.pk), {"change_reason": "Vertrokken"}
+    )
+    assert response.status_code == 302 and not _membership(auditor_a).is_active
+    auditor = Client()
+    auditor.force_login(auditor_a)
+    assert auditor.get(url("membership_list")).status_code == 404  # no longer a member
+    client_a.post(url("membership_activate", pk=membership.pk))
+    assert _membership(auditor_a).is_active
+    assert ChangeLogEntry.objects.filter(object_id=str(membership.pk)).count() == 2
+
+
+def test_deactivating_the_last_admin_is_refused_with_a_message(client_a, admin_a):
+    membership = _membership(admin_a)
+    response = client_a.post(url("membership_deactivate", pk=membership.pk), follow=True, **EN)
+    assert "last active organisation admin" in response.content.decode()
+    assert _membership(admin_a).is_active
+
+
+# --- Organisation settings -----------------------------------------------------
+
+
+def test_settings_update_name_and_description(client_a, org_a, admin_a):
+    assert client_a.get(url("organisation_edit")).status_code == 200
+    response = client_a.post(
+        url("organisation_edit"),
+        {"name": "Gemeente Alfastad", "description": "Fusiegemeente", "version": 1},
+    )
+    org_a.refresh_from_db()
+    assert response.status_code == 302
+    assert (org_a.name, org_a.description, org_a.version) == (
+        "Gemeente Alfastad",
+        "Fusiegemeente",
+        2,
+    )
+    entry = ChangeLogEntry.objects.get()
+    assert entry.organisation == org_a and entry.actor == admin_a
+
+
+def test_settings_with_stale_version_is_409(client_a, org_a):
+    client_a.post(url("organisation_edit"), {"name": "Eerste", "version": 1})
+    response = client_a.post(url("organisation_edit"), {"name": "Tweede", "version": 1})
+    org_a.refresh_from_db()
+    assert response.status_code == 409 and org_a.name == "Eerste"
+
+
+def test_dashboard_links_settings_only_for_admins(client_a, auditor_a):
+    settings_url = url("organisation_edit")
+    assert settings_url in client_a.get(url("dashboard")).content.decode()
+    auditor = Client()
+    auditor.force_login(auditor_a)
+    assert settings_url not in auditor.get(url("dashboard")).content.decode()
