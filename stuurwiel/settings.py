@@ -146,6 +146,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One shared choice set used by several fields gets one name in the schema.
+    "ENUM_NAME_OVERRIDES": {"LevelEnum": "stuurwiel.parties.choices.Level"},
 }
 
 # Paging of HTML list pages; the API uses REST_FRAMEWORK["PAGE_SIZE"].
