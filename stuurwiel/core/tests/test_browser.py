@@ -88,7 +88,7 @@ def test_interface_switches_to_english(page, live_server, org_a, make_member):
     Team.objects.create(organisation=org_a, name="Team Vergunningen")
     _login(page, live_server, "auditor")
     page.wait_for_url(f"{live_server.url}/o/alfa/")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     page.get_by_role("link", name="Teams").click()
     page.get_by_role("heading", name="Teams").wait_for()
     assert page.get_by_role("link", name="Add team").count() == 0  # auditor: read-only

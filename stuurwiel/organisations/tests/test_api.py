@@ -149,7 +149,10 @@ def test_last_admin_is_protected(api_client, admin_a):
     dropped = api.put(_detail(admin_a), {"roles": [], "version": 1}, format="json")
     deactivated = api.post(_detail(admin_a, "deactivate/"), format="json")
     assert dropped.status_code == 400 and deactivated.status_code == 400
-    assert "last active organisation admin" in deactivated.json()["detail"][0]
+    # Dutch by default, English when the client asks for it.
+    assert "laatste actieve organisatiebeheerder" in deactivated.json()["detail"][0]
+    english = api.post(_detail(admin_a, "deactivate/"), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "last active organisation admin" in english.json()["detail"][0]
 
 
 def test_deactivate_and_activate(api_client, admin_a, auditor_a):
