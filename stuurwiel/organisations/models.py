@@ -72,7 +72,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation}"
+        who = self.user.get_full_name() or self.user.get_username()
+        return f"{who} @ {self.organisation}"
 
     def get_absolute_url(self) -> str:
         return self._url("detail")

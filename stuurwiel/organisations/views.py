@@ -12,6 +12,7 @@ from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
+from stuurwiel.graph.selectors import subject_queryset
 from stuurwiel.organisations import filtersets, forms, selectors, services
 
 MANAGE = "organisations.manage"
@@ -27,6 +28,8 @@ class DashboardView(OrganisationViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["summary"] = selectors.organisation_summary(organisation=self.organisation)
         context["can_manage"] = MANAGE in self.permissions
+        if "graph.view" in self.permissions:
+            context["subjects"] = subject_queryset().filter(organisation=self.organisation)[:12]
         if "changelog.view" in self.permissions:
             context["recent_changes"] = changes_for_organisation(organisation=self.organisation)[:8]
         return context
