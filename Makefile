@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 messages: $(STAMP)
-	cd stuurwiel && STUURWIEL_DEMO=1 ../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete
+	cd stuurwiel && STUURWIEL_DEMO=1 ../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --add-location=file
 	cd stuurwiel && STUURWIEL_DEMO=1 ../$(BIN)/django-admin compilemessages
 
 clean:

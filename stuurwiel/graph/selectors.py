@@ -104,15 +104,27 @@ class LensNode:
     elements: list[Element] = field(default_factory=list)
     element_count: int = 0
     children: list[LensNode] = field(default_factory=list)
+    # Parts this one groups (the library's ``refs.members``), such as the aspects
+    # on an Optimum line: the group is answered when each member is.
+    members: list[LensNode] = field(default_factory=list)
 
     @property
     def answered_here(self) -> bool:
         return self.element_count > 0
 
     @property
+    def answered_below(self) -> bool:
+        return self.answered_here or any(child.answered_below for child in self.children)
+
+    @property
+    def answered_by_members(self) -> bool:
+        return bool(self.members) and all(member.answered_below for member in self.members)
+
+    @property
     def answered(self) -> bool:
-        """Answered by an element of its own or through one of its sub-parts."""
-        return self.answered_here or any(child.answered for child in self.children)
+        """Answered by an element of its own, through one of its sub-parts, or
+        (for a grouping part) through every part it groups."""
+        return self.answered_below or self.answered_by_members
 
     @property
     def more(self) -> int:
@@ -166,6 +178,12 @@ def subject_lens(*, subject: Subject) -> list[Lens]:
         node = nodes[row.part_id]
         node.element_count = row.total
         node.elements.append(row.element)
+    by_ref = {(part.framework_id, part.ref_id): nodes[part.pk] for part in parts}
+    for part in parts:
+        for ref_id in (part.refs or {}).get("members", []):
+            member = by_ref.get((part.framework_id, ref_id))
+            if member is not None:
+                nodes[part.pk].members.append(member)
     lenses = {framework.pk: Lens(framework, [], []) for framework in frameworks}
     for part in parts:  # tree order: a parent comes before its children
         node, lens = nodes[part.pk], lenses[part.framework_id]
