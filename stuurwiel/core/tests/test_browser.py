@@ -67,7 +67,7 @@ def test_manager_adds_a_team_and_sees_it_in_the_history(page, live_server, org_a
     page.wait_for_url(f"{live_server.url}/o/alfa/")
     page.screenshot(path=SHOTS / "dashboard-nl.png", full_page=True)
 
-    page.get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Teams", exact=True).click()
     page.get_by_role("link", name="Team toevoegen").click()
     page.get_by_label("Naam").fill("Team Burgerzaken")
     page.get_by_label("Domein").fill("Publieksdiensten")
@@ -89,7 +89,7 @@ def test_interface_switches_to_english(page, live_server, org_a, make_member):
     _login(page, live_server, "auditor")
     page.wait_for_url(f"{live_server.url}/o/alfa/")
     page.get_by_role("button", name="EN", exact=True).click()
-    page.get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Teams", exact=True).click()
     page.get_by_role("heading", name="Teams").wait_for()
     assert page.get_by_role("link", name="Add team").count() == 0  # auditor: read-only
     page.get_by_role("columnheader", name="Team coordinator").wait_for()
@@ -109,3 +109,51 @@ def test_list_filter_narrows_rows_without_reload(page, live_server, org_a, make_
     rows.first.wait_for()
     page.wait_for_function("document.querySelectorAll('#object-table tbody tr').length === 1")
     assert "Team Jeugd" in rows.first.inner_text()
+
+
+WIDER_THAN_PAGE = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .slice(0, 5)
+    .map((el) => `${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+}"""
+
+DEMO_PAGES = [
+    "/o/middenstad/",
+    "/o/middenstad/model/subjects/",
+    "/o/middenstad/model/elements/",
+    "/o/middenstad/model/relations/",
+    "/o/middenstad/parties/stakeholders/",
+    "/o/middenstad/members/",
+    "/o/middenstad/changes/",
+    "/o/middenstad/frameworks/",
+    "/o/middenstad/frameworks/usm/",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 768], ids=["laptop", "tablet"])
+def test_demo_pages_fit_laptop_and_tablet(page, live_server, width):
+    """The main pages of the Middenstad demo render without errors and without
+    sideways scrolling of the page (wide tables scroll inside their own box)."""
+    from stuurwiel.demo.services import demo_load
+    from stuurwiel.graph.models import Subject
+
+    demo_load()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Gebruikersnaam").fill("organisation_admin")
+    page.get_by_label("Wachtwoord").fill("Stuurwiel-demo-2026")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{live_server.url}/o/middenstad/")
+    service = Subject.objects.get(organisation__slug="middenstad", name="Verhuizing doorgeven")
+    for path in [*DEMO_PAGES, service.get_absolute_url()]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        wide = page.evaluate(WIDER_THAN_PAGE) if overflow > 0 else []
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px: {wide}"
+    page.screenshot(path=SHOTS / f"service-lens-{width}.png", full_page=True)
