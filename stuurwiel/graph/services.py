@@ -9,8 +9,8 @@ Domain rules kept here:
 - a relation that realises a framework link type has that link type's relation
   type, and its ends answer the link type's source and target parts (a part or a
   part inside it, as the demo data checks do);
-- deleting an element deletes its relations, each logged; a subject with elements
-  cannot be deleted.
+- deleting an element deletes its relations, each logged; a subject with elements,
+  or for which members hold roles, cannot be deleted.
 """
 
 from __future__ import annotations
@@ -62,7 +62,25 @@ def subject_delete(*, instance: Subject, by, version=None, reason: str = "") -> 
                 count,
             ).format(name=instance, count=count)
         )
+    _check_no_roles_scoped_to(subject=instance)
     object_delete(instance=instance, by=by, version=version, reason=reason)
+
+
+def _check_no_roles_scoped_to(*, subject: Subject) -> None:
+    """Roles held for this subject are decisions about people (and about function
+    separation); they are changed on the members' pages, not dropped silently."""
+    holders = sorted(
+        {
+            assignment.membership.user.get_full_name() or assignment.membership.user.get_username()
+            for assignment in subject.role_assignments.select_related("membership__user")
+        }
+    )
+    if holders:
+        raise ProtectedError(
+            _("Members hold roles for “{name}”: {holders}. Change their roles first.").format(
+                name=subject, holders=", ".join(holders)
+            )
+        )
 
 
 def _check_frameworks_still_cover_elements(*, subject: Subject, frameworks: Iterable) -> None:

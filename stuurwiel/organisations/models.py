@@ -128,7 +128,7 @@ class RoleAssignment(models.Model):
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
     subject = models.ForeignKey(
         "graph.Subject",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,  # graph.services.subject_delete explains why
         null=True,
         blank=True,
         related_name="role_assignments",

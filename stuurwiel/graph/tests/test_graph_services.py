@@ -223,6 +223,25 @@ def test_a_subject_with_elements_cannot_be_deleted(service_subject, make_element
     assert Subject.objects.filter(pk=service_subject.pk).exists()
 
 
+def test_a_subject_for_which_members_hold_roles_cannot_be_deleted(
+    service_subject, admin_a, make_member, org_a
+):
+    from stuurwiel.organisations.models import Membership, RoleAssignment
+
+    owner = make_member(org_a, username="eigenaar")
+    owner.first_name, owner.last_name = "Esther", "Koster"
+    owner.save()
+    membership = Membership.objects.get(user=owner)
+    RoleAssignment.objects.create(
+        membership=membership, role="service_owner", subject=service_subject
+    )
+    with pytest.raises(ProtectedError) as caught:
+        services.subject_delete(instance=service_subject, by=admin_a, version=1)
+    assert "Esther Koster" in caught.value.message
+    assert RoleAssignment.objects.filter(subject=service_subject).count() == 1
+    assert [e.action for e in _entries(Subject, service_subject.pk)] == ["create"]
+
+
 def test_an_empty_subject_is_deleted_and_logged(service_subject, admin_a):
     services.subject_delete(instance=service_subject, by=admin_a, version=1)
     assert [e.action for e in _entries(Subject, service_subject.pk)] == ["create", "delete"]
