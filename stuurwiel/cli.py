@@ -6,6 +6,7 @@ A thin front over Django's management commands with the words users expect::
     stuurwiel serve [--host H] [--port P]
     stuurwiel frameworks load FILE...   validate all, then load (idempotent)
     stuurwiel frameworks list [--format json]
+    stuurwiel organisation create SLUG --name NAME [--admin USERNAME] [...]
     stuurwiel user create USERNAME [...]
     stuurwiel token create USERNAME
     stuurwiel manage <django command> [...]
@@ -21,6 +22,7 @@ USAGE = __doc__.split("::", 1)[1]
 ALIASES: dict[tuple[str, ...], str] = {
     ("frameworks", "load"): "frameworks_load",
     ("frameworks", "list"): "frameworks_list",
+    ("organisation", "create"): "organisation_create",
     ("user", "create"): "user_create",
     ("token", "create"): "token_create",
 }

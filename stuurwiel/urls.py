@@ -35,11 +35,13 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("organisations/", include("stuurwiel.organisations.installation_urls")),
     path("o/<slug:org>/", include(org_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/frameworks/", include("stuurwiel.frameworks.api.urls")),
+    path("api/organisations/", include("stuurwiel.organisations.api.installation_urls")),
     path("api/o/<slug:org>/", include(api_org_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -29,8 +29,6 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from stuurwiel.changelog.choices import ChangeAction
-from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.demo.checks import validate_datasets
 from stuurwiel.demo.dataset import (
     DemoDataset,
@@ -44,7 +42,7 @@ from stuurwiel.frameworks.services import framework_defaults_load
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.graph.services import element_create, relation_create, subject_create
 from stuurwiel.organisations.models import Membership, Organisation
-from stuurwiel.organisations.services import membership_create, user_create
+from stuurwiel.organisations.services import membership_create, organisation_create, user_create
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 from stuurwiel.parties.services import (
     person_create,
@@ -195,22 +193,16 @@ class _Writer:
         return self.ensure("organisation", existing, self._organisation_create, data=data)
 
     def _organisation_create(self, data: dict[str, Any]) -> Organisation:
-        # The organisations app has no organisation_create service (yet); this
-        # creates and logs the organisation the way the services do.
-        org = Organisation(
-            slug=data["slug"], name=data["name"], description=data.get("description", "")
-        )
-        org.full_clean()
-        org.save()
-        change_record(
-            instance=org,
-            action=ChangeAction.CREATE,
+        # Members come later, from the "users" section (see _memberships).
+        return organisation_create(
             by=self.by,
-            after=snapshot(org),
+            data={
+                "slug": data["slug"],
+                "name": data["name"],
+                "description": data.get("description", ""),
+            },
             reason=self.reason,
-            organisation=org,
         )
-        return org
 
     def _users(self) -> None:
         persons = {p["name"]: p for p in self.ds.section("persons")}

@@ -55,6 +55,41 @@ class OrganisationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
+class OrganisationCreateForm(forms.ModelForm):
+    """A new organisation and the existing user who becomes its first organisation admin."""
+
+    admin = forms.CharField(
+        label=_("First organisation admin"),
+        max_length=150,
+        help_text=_("Username of an existing user; they can add further members."),
+    )
+    change_reason = _reason_field()
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "description"]
+        help_texts = {
+            "slug": _(
+                "Letters, digits, hyphens and underscores; used in the organisation's "
+                "web addresses and cannot be changed later."
+            )
+        }
+
+    def clean_admin(self) -> Any:
+        username = self.cleaned_data["admin"].strip()
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no user with this username."))
+        return user
+
+    def validate_unique(self) -> None:
+        # organisation_create checks the short name and says which one is taken.
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
 class MembershipAddForm(forms.Form):
     """Add an existing user by username, or create a new user, with organisation-wide roles."""
 

@@ -128,3 +128,12 @@ def role_conflicts(roles: Iterable[str]) -> list[RoleConflict]:
     """
     held = set(roles)
     return [c for c in ROLE_CONFLICTS if c.first in held and c.second in held]
+
+
+# --- Installation-wide -------------------------------------------------------
+
+
+def may_create_organisation(user) -> bool:
+    """Organisations belong to the installation, not to one organisation, so no
+    member role grants this: only platform admins (Django ``is_staff``) do it."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -26,6 +26,7 @@ from stuurwiel.organisations.models import Membership, Organisation, RoleAssignm
 
 ADMIN = Role.ORGANISATION_ADMIN
 ORGANISATION_FIELDS = ("name", "description")
+ORGANISATION_CREATE_FIELDS = ("slug", *ORGANISATION_FIELDS)
 
 # A role as callers give it: ``"architect"`` (organisation-wide) or
 # ``("operator", subject)`` where subject is a graph.Subject or None.
@@ -33,6 +34,60 @@ RoleSpec = str | tuple[str, Any]
 
 
 # --- Organisation --------------------------------------------------------------
+
+
+def _slug_taken_error(slug: str) -> ValidationError:
+    message = _("There already is an organisation with the short name “{slug}”.")
+    return ValidationError(message.format(slug=slug), code="unique")
+
+
+@transaction.atomic
+def organisation_create(
+    *, by: Any, data: dict[str, Any], admin: Any = None, reason: str = ""
+) -> Organisation:
+    """Create an organisation from ``data`` (``slug``, ``name``, ``description``).
+
+    With ``admin`` (a user) that user becomes its first member, as organisation
+    admin, so someone can manage the new organisation. Who may create one (platform
+    admins) is for the callers to decide; the command line trusts its operator.
+    """
+    unknown = set(data) - set(ORGANISATION_CREATE_FIELDS)
+    if unknown:
+        raise ValueError(f"organisation_create cannot set {sorted(unknown)}")
+    organisation = Organisation(**{"description": "", **data})
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        organisation.full_clean()
+    except ValidationError as exc:
+        errors = exc.error_dict
+        # Django's "Organisation with this Short name already exists." reads
+        # poorly; say which short name is taken.
+        if any(error.code == "unique" for error in errors.get("slug", [])):
+            errors["slug"] = [_slug_taken_error(organisation.slug)]
+    if admin is not None and not admin.is_active:
+        message = _("{user} is not an active user.").format(user=admin.get_username())
+        errors["admin"] = [ValidationError(message, code="inactive")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        organisation.save()
+    except IntegrityError as exc:
+        # Another request took the short name after the check above. Raising
+        # at once leaves this atomic block, so its savepoint is rolled back.
+        raise ValidationError({"slug": _slug_taken_error(organisation.slug)}) from exc
+    change_record(
+        instance=organisation,
+        action=ChangeAction.CREATE,
+        by=by,
+        after=snapshot(organisation),
+        reason=reason,
+        organisation=organisation,
+    )
+    if admin is not None:
+        membership_create(
+            organisation=organisation, by=by, user=admin, roles=[ADMIN], reason=reason
+        )
+    return organisation
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.graph.selectors import subject_queryset
 from stuurwiel.organisations import filtersets, forms, selectors, services
+from stuurwiel.organisations.roles import may_create_organisation
 
 MANAGE = "organisations.manage"
 
@@ -33,6 +35,58 @@ class DashboardView(OrganisationViewMixin, TemplateView):
         if "changelog.view" in self.permissions:
             context["recent_changes"] = changes_for_organisation(organisation=self.organisation)[:8]
         return context
+
+
+class OrganisationAddView(UserPassesTestMixin, TemplateView):
+    """A new organisation with its first organisation admin, for platform admins.
+
+    Not under an organisation's URL: anonymous visitors go to the login page,
+    everyone else but a platform admin gets 403.
+    """
+
+    template_name = "organisations/organisation_add.html"
+
+    def test_func(self) -> bool:
+        return may_create_organisation(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        form = forms.OrganisationCreateForm(initial={"admin": request.user.get_username()})
+        return self.render_form(form)
+
+    def post(self, request, *args, **kwargs):
+        form = forms.OrganisationCreateForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        try:
+            organisation = services.organisation_create(
+                by=request.user,
+                data=form.service_data(),
+                admin=form.cleaned_data["admin"],
+                reason=form.cleaned_data["change_reason"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.render_form(form, status=400)
+        name = organisation.name
+        # Being a platform admin gives no access to an organisation's pages;
+        # only its members see them.
+        if selectors.organisations_for_user(request.user).filter(pk=organisation.pk).exists():
+            messages.success(
+                request, _("The organisation {name} has been created.").format(name=name)
+            )
+            return HttpResponseRedirect(organisation.get_absolute_url())
+        messages.success(
+            request,
+            _(
+                "The organisation {name} has been created. You are not a member of it, "
+                "so it is not listed here."
+            ).format(name=name),
+        )
+        return redirect("home")
+
+    def render_form(self, form, status: int = 200):
+        context = self.get_context_data(form=form)
+        return render(self.request, self.template_name, context, status=status)
 
 
 class OrganisationEditView(OrganisationViewMixin, TemplateView):

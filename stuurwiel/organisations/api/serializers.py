@@ -1,19 +1,62 @@
-"""Member serializers. Reads show a membership with its roles and the role
-combinations function separation warns about; writes go through the services."""
+"""Organisation and member serializers. Reads show a membership with its roles
+and the role combinations function separation warns about; writes go through
+the services."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stuurwiel.graph.models import Subject
 from stuurwiel.organisations.choices import Role, SeparationPrinciple
-from stuurwiel.organisations.models import Membership
+from stuurwiel.organisations.models import Membership, Organisation
 from stuurwiel.organisations.selectors import membership_role_conflicts
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    members_url = serializers.SerializerMethodField(
+        help_text="The organisation's members in the API; its other endpoints share "
+        "the /api/o/{slug}/ prefix."
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "description", "members_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_members_url(self, obj: Organisation) -> str:
+        url = reverse("organisations-api:membership-list", kwargs={"org": obj.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class OrganisationCreateSerializer(serializers.Serializer):
+    """A new organisation; 400 lists every problem with the fields (a short name taken, …)."""
+
+    slug = serializers.CharField(help_text="Short name, used in URLs; cannot be changed later.")
+    name = serializers.CharField()
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+    admin = serializers.CharField(
+        required=False,
+        help_text="Username of an existing user who becomes the first organisation admin.",
+    )
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+    def validate_admin(self, value: str) -> Any:
+        user = get_user_model().objects.filter(username=value).first()
+        if user is None:
+            raise serializers.ValidationError(_("There is no user with this username."))
+        return user
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.validated_data[name] for name in ("slug", "name", "description")}
 
 
 class RoleAssignmentSerializer(serializers.Serializer):

@@ -9,6 +9,41 @@ from rest_framework.response import Response
 from stuurwiel.core.api import ORG_PARAMETER
 from stuurwiel.organisations import filtersets, selectors, services
 from stuurwiel.organisations.api import serializers
+from stuurwiel.organisations.roles import may_create_organisation
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.OrganisationCreateSerializer,
+        responses={201: serializers.OrganisationSerializer},
+    ),
+)
+class OrganisationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The organisations you are an active member of; never any other.
+
+    Platform admins (``is_staff``) create organisations; with ``admin`` an existing
+    user becomes the first organisation admin. A platform admin who does not make
+    themselves that admin is not a member, and does not see the new organisation here.
+    """
+
+    serializer_class = serializers.OrganisationSerializer
+
+    def get_queryset(self):
+        return selectors.organisations_for_user(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        if not may_create_organisation(request.user):
+            raise PermissionDenied(_("Only platform admins create organisations."))
+        serializer = serializers.OrganisationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = services.organisation_create(
+            by=request.user,
+            data=serializer.service_data(),
+            admin=serializer.validated_data.get("admin"),
+            reason=serializer.validated_data["reason"],
+        )
+        output = self.get_serializer(organisation)
+        return Response(output.data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

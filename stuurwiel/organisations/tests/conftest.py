@@ -19,3 +19,13 @@ def subject_a(org_a):
 @pytest.fixture
 def subject_b(org_b):
     return Subject.objects.create(organisation=org_b, name="Geheim", kind="service")
+
+
+@pytest.fixture
+def platform_admin(db):
+    """A platform admin (``is_staff``) who is a member of no organisation."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username="beheer", password="pw-Test-123!", is_staff=True
+    )

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.organisations.choices import Role
-from stuurwiel.organisations.models import Membership
+from stuurwiel.organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,107 @@ def test_list_query_count_does_not_grow_with_members(api_client, admin_a, make_m
     for i in range(27):
         make_member(org_a, Role.MANAGER, username=f"large-{i}")
     assert count() == few
+
+
+# --- Organisations (installation-wide) -------------------------------------------
+
+ORGANISATIONS = "/api/organisations/"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def test_organisation_list_shows_only_the_users_own_organisations(
+    api_client, org_a, org_b, admin_a, admin_b, make_member
+):
+    org_c = Organisation.objects.create(name="Gemeente Gamma", slug="gamma")
+    left = make_member(org_c, Role.AUDITOR, username="vertrokken")
+    Membership.objects.filter(user=left).update(is_active=False)
+    Membership.objects.create(organisation=org_c, user=admin_a, is_active=False)
+    response = api_client(admin_a).get(ORGANISATIONS)
+    assert response.status_code == 200
+    (row,) = response.json()["results"]
+    assert row == {
+        "slug": "alfa",
+        "name": "Gemeente Alfa",
+        "description": "",
+        "members_url": "http://testserver/api/o/alfa/members/",
+    }
+    assert "Beta" not in response.content.decode() and "Gamma" not in response.content.decode()
+    assert api_client(left).get(ORGANISATIONS).json()["results"] == []
+
+
+def test_organisation_list_query_count_does_not_grow(api_client, admin_a, make_member):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(ORGANISATIONS).status_code == 200
+        return len(queries)
+
+    api = api_client(admin_a)
+    few = count()
+    for i in range(10):
+        org = Organisation.objects.create(name=f"Org {i}", slug=f"org-{i}")
+        Membership.objects.create(organisation=org, user=admin_a)
+    assert count() == few
+
+
+def test_platform_admin_creates_an_organisation_with_its_first_admin(
+    api_client, platform_admin, admin_a
+):
+    response = api_client(platform_admin).post(
+        ORGANISATIONS,
+        {
+            "slug": "gamma",
+            "name": "Gemeente Gamma",
+            "description": "Nieuw",
+            "admin": "admin-a",
+            "reason": "Contract getekend",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["slug"] == "gamma" and response.json()["name"] == "Gemeente Gamma"
+    org = Organisation.objects.get(slug="gamma")
+    assert Membership.objects.get(organisation=org).user == admin_a
+    entries = ChangeLogEntry.objects.filter(organisation=org)
+    assert {(e.source, e.actor, e.reason) for e in entries} == {
+        ("api", platform_admin, "Contract getekend")
+    }
+    assert entries.count() == 2
+    assert api_client(admin_a).get(ORGANISATIONS).json()["count"] == 2
+
+
+def test_creating_an_organisation_needs_a_platform_admin(api_client, admin_a):
+    response = api_client(admin_a).post(
+        ORGANISATIONS, {"slug": "gamma", "name": "Gamma"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not Organisation.objects.filter(slug="gamma").exists()
+    assert not ChangeLogEntry.objects.exists()
+
+
+def test_anonymous_gets_nothing(client, org_a):
+    assert client.get(ORGANISATIONS).status_code in (401, 403)
+    assert client.post(ORGANISATIONS, {"slug": "g", "name": "G"}).status_code in (401, 403)
+    assert Organisation.objects.count() == 1
+
+
+def test_taken_short_name_is_a_field_error(api_client, platform_admin, org_a):
+    response = api_client(platform_admin).post(
+        ORGANISATIONS, {"slug": "alfa", "name": "Nog een Alfa"}, format="json", **EN
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "slug": ["There already is an organisation with the short name “alfa”."]
+    }
+    assert Organisation.objects.count() == 1 and not ChangeLogEntry.objects.exists()
+
+
+def test_unknown_first_admin_is_a_field_error(api_client, platform_admin):
+    response = api_client(platform_admin).post(
+        ORGANISATIONS,
+        {"slug": "gamma", "name": "Gamma", "admin": "niemand"},
+        format="json",
+        **EN,
+    )
+    assert response.status_code == 400
+    assert response.json() == {"admin": ["There is no user with this username."]}
+    assert not Organisation.objects.exists()

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.organisations.models import Membership
+from stuurwiel.organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,55 @@ def test_weak_password_lists_every_problem():
 def test_taken_username_is_an_error(admin_a):
     with pytest.raises(CommandError, match="username"):
         run("user_create", "admin-a", f"--password={PASSWORD}")
+
+
+# --- organisation_create -------------------------------------------------------
+
+
+def test_organisation_created_with_its_admin_and_logged_as_the_acting_user(platform_admin, admin_a):
+    out, _ = run(
+        "organisation_create",
+        "gamma",
+        "--name=Gemeente Gamma",
+        "--description=Nieuwe klant",
+        "--admin=admin-a",
+        "--reason=Contract getekend",
+        "--user=beheer",
+    )
+    org = Organisation.objects.get(slug="gamma")
+    assert (org.name, org.description) == ("Gemeente Gamma", "Nieuwe klant")
+    assert Membership.objects.get(organisation=org, user=admin_a).role_values == [
+        "organisation_admin"
+    ]
+    assert "gamma" in out and "admin-a" in out
+    entries = ChangeLogEntry.objects.filter(organisation=org)
+    assert entries.count() == 2  # the organisation and the membership
+    assert {(e.source, e.actor_id, e.reason) for e in entries} == {
+        ("command", platform_admin.pk, "Contract getekend")
+    }
+
+
+def test_organisation_create_through_the_console_alias(db):
+    from stuurwiel import cli
+
+    cli.main(["organisation", "create", "delta", "--name", "Gemeente Delta"])
+    assert Organisation.objects.get(slug="delta").name == "Gemeente Delta"
+    assert ChangeLogEntry.objects.get().source == "command"
+
+
+def test_organisation_create_with_an_unknown_admin_writes_nothing(db):
+    with pytest.raises(CommandError, match="Unknown user 'niemand'"):
+        run("organisation_create", "gamma", "--name=Gamma", "--admin=niemand")
+    assert not Organisation.objects.exists() and not ChangeLogEntry.objects.exists()
+
+
+def test_organisation_create_lists_the_field_problems(org_a):
+    with pytest.raises(CommandError) as exc:
+        run("organisation_create", "alfa", "--name=" + "x" * 201)
+    message = str(exc.value)
+    assert "slug: There already is an organisation with the short name “alfa”." in message
+    assert "name: " in message
+    assert Organisation.objects.count() == 1 and not ChangeLogEntry.objects.exists()
 
 
 # --- token_create --------------------------------------------------------------

@@ -7,7 +7,7 @@ from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.organisations import services
 from stuurwiel.organisations.choices import Role
-from stuurwiel.organisations.models import Membership
+from stuurwiel.organisations.models import Membership, Organisation
 from stuurwiel.organisations.selectors import membership_queryset, membership_role_conflicts
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,83 @@ def test_organisation_update_with_stale_version_is_refused(org_a, admin_a):
 def test_organisation_update_cannot_change_the_short_name(org_a, admin_a):
     with pytest.raises(ValueError):
         services.organisation_update(instance=org_a, by=admin_a, data={"slug": "x"}, version=1)
+
+
+def test_organisation_create_logs_the_organisation_and_its_first_admin(platform_admin):
+    admin = _user("eerste")
+    org = services.organisation_create(
+        by=platform_admin,
+        data={"slug": "gamma", "name": "Gemeente Gamma", "description": "Nieuwe klant"},
+        admin=admin,
+        reason="Contract getekend",
+    )
+    assert Organisation.objects.get(slug="gamma") == org
+    assert (org.name, org.description) == ("Gemeente Gamma", "Nieuwe klant")
+    assert _membership(admin).organisation == org
+    assert _membership(admin).role_values == [Role.ORGANISATION_ADMIN]
+    created = ChangeLogEntry.objects.get(content_type__model="organisation")
+    assert (created.action, created.organisation, created.actor) == ("create", org, platform_admin)
+    assert created.reason == "Contract getekend"
+    assert created.after == {
+        "name": "Gemeente Gamma",
+        "slug": "gamma",
+        "description": "Nieuwe klant",
+    }
+    member = ChangeLogEntry.objects.get(content_type__model="membership")
+    assert (member.action, member.organisation, member.actor) == ("create", org, platform_admin)
+    assert member.after["roles"] == [Role.ORGANISATION_ADMIN]
+
+
+def test_organisation_create_without_admin_has_no_members(platform_admin):
+    org = services.organisation_create(by=platform_admin, data={"slug": "gamma", "name": "G"})
+    assert org.description == "" and not org.memberships.exists()
+    assert ChangeLogEntry.objects.count() == 1
+
+
+def test_organisation_create_refuses_a_taken_short_name_and_writes_nothing(org_a, platform_admin):
+    admin = _user("eerste")
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_create(
+            by=platform_admin, data={"slug": "alfa", "name": "Nog een Alfa"}, admin=admin
+        )
+    assert exc.value.message_dict == {
+        "slug": ["There already is an organisation with the short name “alfa”."]
+    }
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Gemeente Alfa"]
+    assert not Membership.objects.filter(user=admin).exists()
+    assert not ChangeLogEntry.objects.exists()
+
+
+def test_organisation_create_lists_every_field_problem(platform_admin):
+    inactive = _user("weg")
+    inactive.is_active = False
+    inactive.save()
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_create(
+            by=platform_admin, data={"slug": "geen slug!", "name": ""}, admin=inactive
+        )
+    assert set(exc.value.message_dict) == {"slug", "name", "admin"}
+    assert exc.value.message_dict["admin"] == ["weg is not an active user."]
+    assert not Organisation.objects.exists() and not ChangeLogEntry.objects.exists()
+
+
+def test_organisation_create_losing_the_race_for_a_short_name_is_a_field_error(
+    org_a, platform_admin, monkeypatch
+):
+    # Another request took the short name between the check and the insert.
+    monkeypatch.setattr(Organisation, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_create(by=platform_admin, data={"slug": "alfa", "name": "A"})
+    assert list(exc.value.message_dict) == ["slug"]
+    # The surrounding transaction is still usable.
+    assert Organisation.objects.count() == 1 and not ChangeLogEntry.objects.exists()
+
+
+def test_organisation_create_cannot_set_other_fields(platform_admin):
+    with pytest.raises(ValueError):
+        services.organisation_create(
+            by=platform_admin, data={"slug": "g", "name": "G", "version": 7}
+        )
 
 
 # --- Memberships ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.organisations.choices import Role
-from stuurwiel.organisations.models import Membership
+from stuurwiel.organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +334,103 @@ def test_dashboard_links_settings_only_for_admins(client_a, auditor_a):
     auditor = Client()
     auditor.force_login(auditor_a)
     assert settings_url not in auditor.get(url("dashboard")).content.decode()
+
+
+# --- New organisations (platform admins) ----------------------------------------
+
+ADD = reverse("installation:organisation_add")
+HOME = reverse("home")
+
+
+def _new_org(**extra):
+    return {"name": "Gemeente Gamma", "slug": "gamma", "description": "Nieuw", **extra}
+
+
+def test_platform_admin_sees_the_add_button_even_as_member_of_one_organisation(
+    client, org_a, platform_admin
+):
+    Membership.objects.create(organisation=org_a, user=platform_admin)
+    client.force_login(platform_admin)
+    response = client.get(HOME, **EN)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ADD in html and "Add organisation" in html and "Gemeente Alfa" in html
+
+
+def test_member_of_one_organisation_goes_straight_to_it_without_an_add_button(client_a, org_a):
+    response = client_a.get(HOME)
+    assert response.status_code == 302 and response["Location"] == org_a.get_absolute_url()
+
+
+def test_members_of_several_organisations_see_no_add_button(client, org_a, org_b, make_member):
+    user = make_member(org_a, Role.ORGANISATION_ADMIN, username="twee")
+    Membership.objects.create(organisation=org_b, user=user)
+    client.force_login(user)
+    html = client.get(HOME, **EN).content.decode()
+    assert "Gemeente Beta" in html and ADD not in html
+
+
+def test_switcher_without_javascript_goes_to_a_chosen_own_organisation(
+    client, org_a, org_b, make_member
+):
+    user = make_member(org_a, Role.AUDITOR, username="wisselaar")
+    client.force_login(user)
+    own = client.get(HOME, {"o": org_a.get_absolute_url()})
+    foreign = client.get(HOME, {"o": org_b.get_absolute_url()})
+    assert own.status_code == 302 and own["Location"] == org_a.get_absolute_url()
+    assert foreign.status_code == 302 and foreign["Location"] == org_a.get_absolute_url()
+    assert (
+        client.get(HOME, {"o": "https://elders.example/"})["Location"] != "https://elders.example/"
+    )
+
+
+def test_platform_admin_creates_an_organisation_and_becomes_its_admin(client, platform_admin):
+    client.force_login(platform_admin)
+    form = client.get(ADD, **EN)
+    assert form.status_code == 200 and 'value="beheer"' in form.content.decode()
+    response = client.post(ADD, _new_org(admin="beheer", change_reason="Nieuwe klant"))
+    org = Organisation.objects.get(slug="gamma")
+    assert response.status_code == 302 and response["Location"] == org.get_absolute_url()
+    assert (org.name, org.description) == ("Gemeente Gamma", "Nieuw")
+    assert Membership.objects.get(user=platform_admin).organisation == org
+    assert client.get(org.get_absolute_url()).status_code == 200
+    entry = ChangeLogEntry.objects.get(content_type__model="organisation")
+    assert (entry.actor, entry.source, entry.reason) == (platform_admin, "ui", "Nieuwe klant")
+
+
+def test_platform_admin_who_names_someone_else_admin_returns_home(client, platform_admin, admin_a):
+    client.force_login(platform_admin)
+    response = client.post(ADD, _new_org(admin="admin-a"), follow=True, **EN)
+    org = Organisation.objects.get(slug="gamma")
+    assert response.redirect_chain == [(HOME, 302)]
+    assert "The organisation Gemeente Gamma has been created." in response.content.decode()
+    assert Membership.objects.get(organisation=org).user == admin_a
+
+
+def test_taken_short_name_is_shown_on_the_form(client, org_a, platform_admin):
+    client.force_login(platform_admin)
+    response = client.post(ADD, _new_org(slug="alfa", admin="beheer"), **EN)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There already is an organisation with the short name “alfa”." in html
+    assert Organisation.objects.count() == 1 and not ChangeLogEntry.objects.exists()
+
+
+def test_unknown_first_admin_is_shown_on_the_form(client, platform_admin):
+    client.force_login(platform_admin)
+    response = client.post(ADD, _new_org(admin="niemand"), **EN)
+    assert response.status_code == 400
+    assert "There is no user with this username." in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_organisation_admin_who_is_no_platform_admin_may_not_add_organisations(client_a):
+    assert client_a.get(ADD).status_code == 403
+    assert client_a.post(ADD, _new_org(admin="admin-a")).status_code == 403
+    assert not Organisation.objects.filter(slug="gamma").exists()
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, db):
+    for response in (client.get(ADD), client.post(ADD, _new_org(admin="x"))):
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Organisation.objects.exists()
