@@ -3,7 +3,7 @@
 A thin front over Django's management commands with the words users expect::
 
     stuurwiel demo                      migrate, load frameworks + demo, serve
-    stuurwiel serve [--host H] [--port P]
+    stuurwiel serve [--host H] [--port P] [--workers N] [--dev]
     stuurwiel frameworks load FILE...   validate all, then load (idempotent)
     stuurwiel frameworks list [--format json]
     stuurwiel organisation create SLUG --name NAME [--admin USERNAME] [...]
@@ -35,18 +35,48 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["stuurwiel", *argv])
 
 
-def _serve(args: list[str]) -> None:
-    host, port = "127.0.0.1", "8000"
+def _serve_options(args: list[str]) -> dict[str, str | bool]:
+    options: dict[str, str | bool] = {
+        "host": "127.0.0.1",
+        "port": "8000",
+        "workers": os.environ.get("STUURWIEL_WORKERS", "3"),
+        "dev": False,
+    }
     rest = list(args)
     while rest:
         flag = rest.pop(0)
-        if flag == "--host" and rest:
-            host = rest.pop(0)
-        elif flag == "--port" and rest:
-            port = rest.pop(0)
+        if flag == "--dev":
+            options["dev"] = True
+        elif flag in ("--host", "--port", "--workers") and rest:
+            options[flag[2:]] = rest.pop(0)
         else:
             sys.exit(f"stuurwiel serve: unknown option {flag!r}")
-    _django(["runserver", f"{host}:{port}", "--noreload"])
+    return options
+
+
+def _serve(args: list[str]) -> None:
+    """Serve with gunicorn (static files through WhiteNoise); ``--dev`` uses
+    Django's development server instead, which reloads nothing but shows errors."""
+    options = _serve_options(args)
+    bind = f"{options['host']}:{options['port']}"
+    if options["dev"]:
+        _django(["runserver", bind, "--noreload"])
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stuurwiel.settings")
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "stuurwiel serve",
+        "stuurwiel.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(options["workers"]),
+        "--access-logfile",
+        "-",
+        "--no-control-socket",  # not used; would be one socket in $HOME for every install
+    ]
+    run()
 
 
 def _demo(args: list[str]) -> None:

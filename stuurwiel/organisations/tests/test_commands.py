@@ -139,9 +139,14 @@ def test_organisation_created_with_its_admin_and_logged_as_the_acting_user(platf
     }
 
 
-def test_organisation_create_through_the_console_alias(db):
+def test_organisation_create_through_the_console_alias(db, monkeypatch):
+    from django.core.management import call_command
+
     from stuurwiel import cli
 
+    # run_from_argv closes every database connection when it ends, which would
+    # end the test's transaction on PostgreSQL; call_command runs the same command.
+    monkeypatch.setattr(cli, "_django", lambda argv: call_command(*argv))
     cli.main(["organisation", "create", "delta", "--name", "Gemeente Delta"])
     assert Organisation.objects.get(slug="delta").name == "Gemeente Delta"
     assert ChangeLogEntry.objects.get().source == "command"

@@ -336,6 +336,18 @@ def test_dashboard_links_settings_only_for_admins(client_a, auditor_a):
     assert settings_url not in auditor.get(url("dashboard")).content.decode()
 
 
+def test_dashboard_shows_only_the_areas_the_roles_open(client, org_a, make_member):
+    teams = reverse("parties:team_list", kwargs={"org": "alfa"})
+    subjects = reverse("graph:subject_list", kwargs={"org": "alfa"})
+    requester = Client()
+    requester.force_login(make_member(org_a, Role.REQUESTER, username="aanvrager"))
+    html = requester.get(url("dashboard")).content.decode()
+    assert subjects in html and teams not in html
+    manager = Client()
+    manager.force_login(make_member(org_a, Role.MANAGER, username="manager"))
+    assert teams in manager.get(url("dashboard")).content.decode()
+
+
 # --- New organisations (platform admins) ----------------------------------------
 
 ADD = reverse("installation:organisation_add")
