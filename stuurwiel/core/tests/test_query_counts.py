@@ -1,0 +1,166 @@
+"""Every list page and API list answers in the same number of queries for a few
+rows as for many, generated from the URL configuration like the isolation test:
+a new list cannot be forgotten, and a list that starts fetching related objects
+row by row (N+1) fails here. Rows carry their usual relations (owner, team,
+subject, parts, roles, actor) so that lazy loads would show."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.core.tests.test_isolation import _model_for, org_urls
+from stuurwiel.frameworks.models import Framework, FrameworkPart, GuidingQuestion
+from stuurwiel.graph.models import Classification, Element, Relation, Subject
+from stuurwiel.organisations.choices import Role
+from stuurwiel.organisations.models import Membership, RoleAssignment
+from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+
+counter = itertools.count()
+
+
+def _person(org):
+    n = next(counter)
+    team = Team.objects.create(organisation=org, name=f"Team {n}")
+    return Person.objects.create(organisation=org, name=f"Persoon {n}", team=team)
+
+
+def _subject(org):
+    subject = Subject.objects.create(
+        organisation=org, name=f"Onderwerp {next(counter)}", kind="service", owner=_person(org)
+    )
+    subject.frameworks.add(*Framework.objects.all())
+    return subject
+
+
+def _element(org):
+    element = Element.objects.create(
+        organisation=org,
+        name=f"Element {next(counter)}",
+        element_type="goal",
+        subject=_subject(org),
+        owner=_person(org),
+    )
+    for part in FrameworkPart.objects.all():
+        Classification.objects.create(element=element, part=part)
+    return element
+
+
+def _framework(org):
+    n = next(counter)
+    framework = Framework.objects.create(
+        urn=f"urn:test:fw:{n}",
+        ref_id=f"fw{n}",
+        version=1,
+        name_nl="K",
+        name_en="K",
+        content_hash="x",
+    )
+    part = FrameworkPart.objects.create(
+        framework=framework,
+        urn=f"{framework.urn}:p",
+        ref_id="p",
+        kind="aspect",
+        name_nl="P",
+        name_en="P",
+    )
+    GuidingQuestion.objects.create(
+        part=part, urn=f"{part.urn}:q", ref_id="q", text_nl="Waarom?", text_en="Why?"
+    )
+    return framework
+
+
+def _membership(org):
+    user = get_user_model().objects.create_user(username=f"lid-{next(counter)}", first_name="L")
+    membership = Membership.objects.create(organisation=org, user=user)
+    RoleAssignment.objects.create(membership=membership, role=Role.OPERATOR)
+    RoleAssignment.objects.create(
+        membership=membership, role=Role.SERVICE_OWNER, subject=_subject(org)
+    )
+    return membership
+
+
+def _entry(org):
+    actor = get_user_model().objects.create_user(username=f"actor-{next(counter)}")
+    team = Team.objects.create(organisation=org, name=f"Team {next(counter)}")
+    return ChangeLogEntry.objects.create(
+        organisation=org,
+        actor=actor,
+        actor_repr=actor.username,
+        action="create",
+        object_id=str(team.pk),
+        object_repr=str(team),
+        content_type=ContentType.objects.get_for_model(Team),
+        after={"name": team.name},
+    )
+
+
+MAKERS = {
+    Team: lambda org: Team.objects.create(
+        organisation=org, name=f"Team {next(counter)}", coordinator=_person(org)
+    ),
+    Person: _person,
+    Supplier: lambda org: Supplier.objects.create(organisation=org, name=f"Lev {next(counter)}"),
+    Stakeholder: lambda org: Stakeholder.objects.create(
+        organisation=org,
+        name=f"Belanghebbende {next(counter)}",
+        category="people",
+        interest="high",
+        influence="low",
+        contact=_person(org),
+    ),
+    Subject: _subject,
+    Element: _element,
+    Relation: lambda org: Relation.objects.create(
+        organisation=org, relation_type="influence", source=_element(org), target=_element(org)
+    ),
+    Membership: _membership,
+    ChangeLogEntry: _entry,
+    Framework: _framework,
+}
+
+
+def list_urls():
+    return [
+        (name, callback)
+        for name, kwargs, callback in org_urls()
+        if kwargs == {"org"} and name.rsplit(":", 1)[-1].endswith(("_list", "-list", "feed"))
+    ]
+
+
+def test_the_generated_set_covers_pages_and_api():
+    names = {name for name, _ in list_urls()}
+    assert {"parties:team_list", "parties-api:team-list", "changelog:feed"} <= names
+    assert "graph-api:element-list" in names
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,callback", list_urls(), ids=[name for name, _ in list_urls()])
+def test_list_query_count_does_not_grow_with_rows(client, org_a, make_member, name, callback):
+    model = ChangeLogEntry if name.endswith("feed") else _model_for(name, callback)
+    assert model in MAKERS, f"Add a maker for {model.__name__} to MAKERS"
+    client.force_login(make_member(org_a, Role.ORGANISATION_ADMIN, username="beheerder"))
+    _framework(org_a)
+    url = reverse(name, kwargs={"org": org_a.slug})
+    for _ in range(2):
+        MAKERS[model](org_a)
+    _queries(client, url)  # warm caches (content types, sessions) before counting
+    few = _queries(client, url)
+    for _ in range(10):
+        MAKERS[model](org_a)
+    many = _queries(client, url)
+    assert many == few, f"{url}: {few} queries for a few rows, {many} for more"
