@@ -119,6 +119,36 @@ WIDER_THAN_PAGE = """() => {
     .map((el) => `${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
 }"""
 
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  const visible = (el) => el.getClientRects().length > 0;
+  const named = (el) => (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")
+    || el.getAttribute("title") || el.textContent || el.value || "").trim() !== ""
+    || [...el.querySelectorAll("img[alt]")].some((img) => img.alt.trim() !== "");
+  if (!document.documentElement.lang) problems.push("html without lang");
+  if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one h1");
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (["hidden", "submit", "button"].includes(el.type) || !visible(el)) continue;
+    if (!el.labels.length && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+      problems.push(`unlabelled ${el.tagName.toLowerCase()} ${el.name}`);
+  }
+  for (const el of document.querySelectorAll("a[href], button")) {
+    if (visible(el) && !named(el)) problems.push(`nameless ${el.tagName.toLowerCase()} ${el.outerHTML.slice(0, 60)}`);
+  }
+  for (const img of document.querySelectorAll("img:not([alt])")) problems.push(`img without alt ${img.src}`);
+  return problems;
+}"""
+
+DEMO_FORMS = [
+    "/o/middenstad/parties/teams/add/",
+    "/o/middenstad/parties/stakeholders/add/",
+    "/o/middenstad/model/subjects/add/",
+    "/o/middenstad/model/elements/add/",
+    "/o/middenstad/model/relations/add/",
+    "/o/middenstad/members/add/",
+    "/o/middenstad/settings/",
+]
+
 DEMO_PAGES = [
     "/o/middenstad/",
     "/o/middenstad/model/subjects/",
@@ -135,8 +165,9 @@ DEMO_PAGES = [
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 768], ids=["laptop", "tablet"])
 def test_demo_pages_fit_laptop_and_tablet(page, live_server, width):
-    """The main pages of the Middenstad demo render without errors and without
-    sideways scrolling of the page (wide tables scroll inside their own box)."""
+    """The main pages and forms of the Middenstad demo render without errors, pass
+    basic accessibility checks (language, one h1, labelled fields, named links and
+    buttons, alt texts) and do not scroll sideways (wide tables scroll in their box)."""
     from stuurwiel.demo.services import demo_load
     from stuurwiel.graph.models import Subject
 
@@ -148,12 +179,24 @@ def test_demo_pages_fit_laptop_and_tablet(page, live_server, width):
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(f"{live_server.url}/o/middenstad/")
     service = Subject.objects.get(organisation__slug="middenstad", name="Verhuizing doorgeven")
-    for path in [*DEMO_PAGES, service.get_absolute_url()]:
+    for path in [*DEMO_PAGES, service.get_absolute_url(), *DEMO_FORMS]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
+        assert page.evaluate(ACCESSIBILITY_PROBLEMS) == [], path
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         wide = page.evaluate(WIDER_THAN_PAGE) if overflow > 0 else []
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px: {wide}"
     page.screenshot(path=SHOTS / f"service-lens-{width}.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keyboard_reaches_the_content_first(page, live_server, org_a, make_member):
+    make_member(org_a, Role.MANAGER, username="toetsenbord")
+    _login(page, live_server, "toetsenbord")
+    page.wait_for_url(f"{live_server.url}/o/alfa/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Direct naar de inhoud"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
