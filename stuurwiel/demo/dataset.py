@@ -176,11 +176,15 @@ def parse_dataset(source: str | Path) -> tuple[DemoDataset | None, list[DemoProb
     if problems:
         return None, problems
     validator = Draft202012Validator(demo_schema())
-    problems = [
-        problem
-        for error in validator.iter_errors(data)
-        for problem in _schema_problems(str(source), error, lines)
-    ]
+    # jsonschema reports "required" once per missing field, each carrying the whole
+    # list; keep every (place, message) once.
+    problems = list(
+        {
+            (problem.path, problem.message): problem
+            for error in validator.iter_errors(data)
+            for problem in _schema_problems(str(source), error, lines)
+        }.values()
+    )
     if problems:
         return None, sorted(problems, key=lambda p: (p.line or 0, p.path))
     return DemoDataset(source=str(source), data=data, lines=lines), []

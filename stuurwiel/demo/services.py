@@ -121,7 +121,8 @@ def dataset_logins(dataset: DemoDataset) -> list[DemoLogin]:
             organisation=dataset.slug,
             username=user["username"],
             name=user["person"],
-            roles=tuple(user["roles"]),
+            roles=tuple(user["roles"])
+            + (("platform_admin",) if user.get("platform_admin") else ()),
             password=dataset.data["password"],
         )
         for user in dataset.section("users")
@@ -219,6 +220,7 @@ class _Writer:
                 password=self.ds.data["password"],
                 first_name=first_name,
                 last_name=last_name,
+                is_staff=user.get("platform_admin", False),
                 by=self.by,
                 reason=self.reason,
             )

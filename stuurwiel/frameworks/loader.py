@@ -146,11 +146,15 @@ def _parse_one(source: LibrarySource | str | Path) -> tuple[Library | None, list
     if errors:
         return None, errors
     validator = Draft202012Validator(library_schema())
-    errors = [
-        error
-        for raw in validator.iter_errors(data)
-        for error in checks.schema_errors(name, raw, lines)
-    ]
+    # jsonschema reports "required" once per missing field, each carrying the whole
+    # list; keep every (place, message) once, in the order found.
+    errors = list(
+        {
+            (error.path, error.message): error
+            for raw in validator.iter_errors(data)
+            for error in checks.schema_errors(name, raw, lines)
+        }.values()
+    )
     if not isinstance(data, dict):
         return None, errors
     library = Library(source=name, data=data, lines=lines)

@@ -106,6 +106,16 @@ def test_every_role_has_a_middenstad_member_with_that_role_who_can_log_in(midden
         assert client.login(username=role, password=PASSWORD), role
 
 
+def test_one_demo_user_is_platform_admin(middenstad, client):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.filter(is_staff=True)
+    assert [user.username for user in staff] == ["organisation_admin"]
+    client.login(username="organisation_admin", password=PASSWORD)
+    assert client.get("/organisations/add/").status_code == 200
+    assert client.get("/o/middenstad/frameworks/load/").status_code == 200
+
+
 def test_the_service_owner_also_owns_verhuizing_doorgeven_explicitly(middenstad):
     scoped = RoleAssignment.objects.get(
         membership__organisation=middenstad,

@@ -96,8 +96,10 @@ def test_schema_problems_name_the_field(frameworks, tmp_path):
     path.write_text("organisation: {slug: Fout Dorp}\nteams: []\nonbekend: 1\n", encoding="utf-8")
     with pytest.raises(DemoDataInvalid) as caught:
         validate_datasets([path])
-    paths = {problem.path for problem in caught.value.problems}
+    found = [problem.path for problem in caught.value.problems]
+    paths = set(found)
     assert {"organisation.slug", "organisation.name", "password", "users", "onbekend"} <= paths
+    assert len(found) == len(paths), f"a problem is reported more than once: {found}"
     assert all(problem.line for problem in caught.value.problems if problem.path != "users")
 
 

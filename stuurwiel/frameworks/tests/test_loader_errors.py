@@ -221,6 +221,14 @@ def test_schema_error_points_at_the_line_of_the_field(write_library):
     assert str(error).endswith(":parts[0].name.en: Give a non-empty text.")
 
 
+def test_several_missing_fields_are_each_reported_once(write_library):
+    library = alpha()
+    for field in ("name", "publisher", "description"):
+        library.pop(field, None)
+    paths = [error.path for error in errors_of(write_library(library))]
+    assert [paths.count(field) for field in ("name", "publisher", "description")] == [1, 1, 1]
+
+
 def test_every_error_of_every_file_is_reported(write_library):
     first = changed(_set(("version",), "one"))
     first["parts"][0]["questions"][0]["text"]["nl"] = ""

@@ -89,7 +89,7 @@ class Command(WritingCommand):
             line = _("Framework {ref} version {version}: {status}").format(
                 ref=outcome.framework.ref_id,
                 version=outcome.framework.version,
-                status=outcome.status,
+                status=outcome.status_label,
             )
             self.stdout.write(line)
 
