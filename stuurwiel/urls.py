@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from stuurwiel.core.views import pages
+from stuurwiel.core.views.api_root import ApiRootView
 
 org_patterns = [
     path("", include("stuurwiel.organisations.urls")),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organisations/", include("stuurwiel.organisations.installation_urls")),
     path("o/<slug:org>/", include(org_patterns)),
+    path("api/", ApiRootView.as_view(), name="api-root"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
