@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,39 @@ class ElementForm(OrganisationModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _lookup(self, "subject", "graph:subject_lookup")
+        parts = self.fields["parts"]
+        subject = self._subject()
+        if subject is not None:
+            # Offer only the parts of the lenses applied to the subject, plus what the
+            # element already answers (so nothing disappears unseen on an edit). Any
+            # part stays valid here: the service explains why a part does not fit.
+            keep = self.instance.parts.all() if self.instance.pk else FrameworkPart.objects.none()
+            offered = _parts().filter(
+                Q(framework__in=subject.frameworks.all()) | Q(pk__in=keep.values("pk"))
+            )
+            parts.widget.choices = PartMultipleChoiceField(queryset=offered).choices
+        # Choosing another subject refreshes these choices (HTMX; without JavaScript
+        # the service still refuses parts of frameworks the subject does not use).
+        parts.widget.attrs.update(
+            {
+                "hx-get": reverse("graph:element_parts", kwargs={"org": self.organisation.slug}),
+                "hx-trigger": "change[target.name==='subject'] from:body, lookupPicked from:body",
+                "hx-include": "[name='subject'], [name='parts']",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def _subject(self) -> Subject | None:
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("subject"))
+        else:
+            raw = self.initial.get("subject")
+        raw = getattr(raw, "pk", raw)
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError):
+            return None
+        return Subject.objects.filter(organisation=self.organisation, pk=pk).first()
 
 
 class LinkTypeChoiceField(forms.ModelChoiceField):

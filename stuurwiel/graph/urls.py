@@ -15,6 +15,7 @@ urlpatterns = [
     path("elements/", views.ElementListView.as_view(), name="element_list"),
     path("elements/add/", views.ElementEditView.as_view(), name="element_add"),
     path("elements/lookup/", views.ElementLookupView.as_view(), name="element_lookup"),
+    path("elements/parts/", views.ElementPartsView.as_view(), name="element_parts"),
     path("elements/<int:pk>/", views.ElementDetailView.as_view(), name="element_detail"),
     path("elements/<int:pk>/edit/", views.ElementEditView.as_view(), name="element_edit"),
     path("elements/<int:pk>/delete/", views.ElementDeleteView.as_view(), name="element_delete"),

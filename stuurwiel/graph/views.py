@@ -4,7 +4,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views import generic
@@ -115,18 +115,17 @@ class ElementEditView(generic.ObjectEditView):
     create_service = services.element_create
     update_service = services.element_update
 
-    def get_form(self, data=None):
+    def get_initial(self) -> dict:
         """A new element may start in a subject answering a part (``?subject=…&part=…``,
         the lens's "answer this" links)."""
-        form = super().get_form(data)
-        if data is None and "pk" not in self.kwargs:
-            subject = self.request.GET.get("subject", "")
-            if subject.isdigit():
-                form.initial["subject"] = int(subject)
-            part = FrameworkPart.objects.filter(urn=self.request.GET.get("part", "")).first()
-            if part is not None:
-                form.initial["parts"] = [part.pk]
-        return form
+        initial = {}
+        subject = self.request.GET.get("subject", "")
+        if subject.isdigit():
+            initial["subject"] = int(subject)
+        part = FrameworkPart.objects.filter(urn=self.request.GET.get("part", "")).first()
+        if part is not None:
+            initial["parts"] = [part.pk]
+        return initial
 
 
 class ElementDeleteView(generic.ObjectDeleteView):
@@ -220,7 +219,8 @@ class LookupView(OrganisationViewMixin, TemplateView):
         if "pick" in request.GET:
             widget = forms.LookupWidget(lookup_url=lookup_url, queryset=queryset)
             html = widget.render(field, request.GET["pick"], attrs={"id": f"id_{field}"})
-            return HttpResponse(html)
+            # Lets other fields follow the choice (the element form's parts).
+            return HttpResponse(html, headers={"HX-Trigger-After-Settle": "lookupPicked"})
         query = request.GET.get("lookup", "").strip()
         found = list(queryset.filter(name__icontains=query)[: LOOKUP_LIMIT + 1]) if query else []
         context = {
@@ -231,6 +231,23 @@ class LookupView(OrganisationViewMixin, TemplateView):
             "lookup_url": lookup_url,
         }
         return render(request, "graph/_lookup_results.html", context)
+
+
+class ElementPartsView(OrganisationViewMixin, View):
+    """``?subject=<id>&parts=<id>…`` → the element form's "answers" choices for that
+    subject, the chosen parts kept; the form swaps them in when the subject changes."""
+
+    permission_required = "graph.view"
+
+    def get(self, request, *args, **kwargs):
+        form = forms.ElementForm(
+            organisation=self.organisation,
+            initial={
+                "subject": request.GET.get("subject"),
+                "parts": [p for p in request.GET.getlist("parts") if p.isdigit()],
+            },
+        )
+        return HttpResponse(form["parts"].as_widget())
 
 
 class SubjectLookupView(LookupView):

@@ -205,3 +205,26 @@ def test_keyboard_reaches_the_content_first(page, live_server, org_a, make_membe
     assert page.evaluate("document.activeElement.textContent.trim()") == "Direct naar de inhoud"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_choosing_a_subject_narrows_the_parts_an_element_can_answer(page, live_server):
+    from stuurwiel.demo.services import demo_load
+
+    demo_load()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Gebruikersnaam").fill("architect")
+    page.get_by_label("Wachtwoord").fill("Stuurwiel-demo-2026")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{live_server.url}/o/middenstad/")
+    page.goto(f"{live_server.url}/o/middenstad/model/elements/add/")
+    parts = page.locator("select[name=parts]")
+    assert parts.locator("option", has_text="Nalatenschap").count() == 1  # every framework
+    page.get_by_placeholder("Typ om op naam te zoeken…").fill("Enterprise")
+    page.get_by_role("button", name="Enterprise-architectuur").click()
+    page.wait_for_function(
+        "![...document.querySelectorAll('select[name=parts] option')]"
+        ".some((o) => o.textContent.includes('Nalatenschap'))"
+    )
+    assert parts.locator("option", has_text="Organisatie").count() >= 1  # Optimum's aspect
+    page.screenshot(path=SHOTS / "element-form-parts-narrowed.png", full_page=True)

@@ -113,9 +113,16 @@ class ObjectEditView(ObjectMixin, TemplateView):
         self.permission_required = f"{self.area}.change"
         return super().dispatch(request, *args, **kwargs)
 
+    def get_initial(self) -> dict:
+        """Initial values of a new object's form (e.g. from the query string)."""
+        return {}
+
     def get_form(self, data=None):
         instance = self.get_object() if "pk" in self.kwargs else None
-        return self.form_class(data, instance=instance, organisation=self.organisation)
+        initial = self.get_initial() if instance is None and data is None else None
+        return self.form_class(
+            data, instance=instance, initial=initial, organisation=self.organisation
+        )
 
     def get(self, request, *args, **kwargs):
         return self.render_form(self.get_form())

@@ -142,6 +142,42 @@ def test_element_add_page_starts_in_the_subject_answering_the_part(
     assert f'<option value="{compass.why.pk}" selected>' in page
 
 
+def test_element_form_offers_only_the_parts_of_the_subjects_lenses(
+    client_a, service_subject, compass, other_framework
+):
+    page = html(client_a.get(url("element_add"), {"subject": service_subject.pk}))
+    assert f'<option value="{compass.why.pk}"' in page
+    assert f'<option value="{other_framework.part.pk}"' not in page
+    unscoped = html(client_a.get(url("element_add")))
+    assert f'<option value="{other_framework.part.pk}"' in unscoped
+
+
+def test_parts_choices_follow_the_chosen_subject_and_keep_the_choice(
+    client_a, org_a, service_subject, compass, other_framework
+):
+    other = Subject.objects.create(organisation=org_a, name="Ander", kind="capability")
+    other.frameworks.add(other_framework.framework)
+    compass_parts = client_a.get(
+        url("element_parts"), {"subject": service_subject.pk, "parts": [compass.why.pk]}
+    )
+    assert compass_parts.status_code == 200
+    assert f'<option value="{compass.why.pk}" selected>' in html(compass_parts)
+    assert f'value="{other_framework.part.pk}"' not in html(compass_parts)
+    switched = html(client_a.get(url("element_parts"), {"subject": other.pk}))
+    assert f'value="{other_framework.part.pk}"' in switched
+    assert f'value="{compass.why.pk}"' not in switched
+    assert 'name="parts"' in switched and 'hx-get="' in switched
+
+
+def test_parts_choices_ignore_another_organisations_subject(
+    client_a, org_b, compass, other_framework
+):
+    foreign = Subject.objects.create(organisation=org_b, name="Geheim", kind="service")
+    foreign.frameworks.add(other_framework.framework)
+    page = html(client_a.get(url("element_parts"), {"subject": foreign.pk}))
+    assert "Geheim" not in page and f'value="{compass.why.pk}"' in page
+
+
 def test_element_update_and_stale_version(client_a, chain):
     why = chain[0]
     data = {"name": "Wachttijd", "element_type": "driver", "subject": why.subject_id}
