@@ -32,9 +32,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WORKFLOW_MANAGER: frozenset(VIEW_ALL | {"graph.change"}),
     Role.WORKFLOW_COORDINATOR: frozenset(VIEW_ALL),
     Role.TEAM_COORDINATOR: frozenset(VIEW_ALL),
-    Role.OPERATOR: frozenset({"organisations.view", "parties.view", "graph.view"}),
-    Role.REQUESTER: frozenset({"organisations.view", "graph.view"}),
-    Role.SUPPLIER_USER: frozenset({"organisations.view", "graph.view"}),
+    # Whoever reads the model may read the frameworks it is looked at through.
+    Role.OPERATOR: frozenset(
+        {"organisations.view", "parties.view", "graph.view", "frameworks.view"}
+    ),
+    Role.REQUESTER: frozenset({"organisations.view", "graph.view", "frameworks.view"}),
+    Role.SUPPLIER_USER: frozenset({"organisations.view", "graph.view", "frameworks.view"}),
     Role.AUDITOR: frozenset(VIEW_ALL | {"changelog.view"}),
 }
 

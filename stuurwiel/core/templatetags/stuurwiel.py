@@ -21,3 +21,15 @@ def query_with(context, **kwargs):
 @register.filter
 def has_perm(permissions, permission):
     return permission in (permissions or ())
+
+
+@register.filter
+def url_for_viewer(obj, permissions):
+    """``obj``'s page if the viewer's roles open its area (``<app>.view``), else ""
+    so that templates show the name without a link that would answer 403."""
+    url = getattr(obj, "get_absolute_url", None)
+    if url is None:
+        return ""
+    if f"{obj._meta.app_label}.view" not in (permissions or ()):
+        return ""
+    return url()

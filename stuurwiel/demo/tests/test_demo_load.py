@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from io import StringIO
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.models import ChangeLogEntry
@@ -39,30 +37,6 @@ COUNTED = (
 
 def row_counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module inside a transaction that is rolled
-    back afterwards; each test runs in a savepoint within it (the ``db`` fixture)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield demo_load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def report(loaded, db):
-    return loaded
-
-
-@pytest.fixture
-def middenstad(report):
-    return Organisation.objects.get(slug="middenstad")
 
 
 def parts_answered(subject: Subject, framework: str, kind: str) -> dict[str, bool]:
