@@ -27,6 +27,20 @@ def test_load_command_loads_files_and_says_what_it_did(write_library, admin_a):
     assert ChangeLogEntry.objects.count() == 1
 
 
+def test_a_new_version_loaded_by_command_is_logged_as_an_update(write_library, admin_a):
+    run("frameworks_load", str(write_library(alpha())), "--user", admin_a.username)
+    newer = alpha()
+    newer["version"] += 1
+    newer["name"]["nl"] = "Alfamodel herzien"
+    run("frameworks_load", str(write_library(newer)), "--user", admin_a.username)
+    entries = list(ChangeLogEntry.objects.order_by("id"))
+    assert [(e.action, e.source, e.actor) for e in entries] == [
+        ("create", "command", admin_a),
+        ("update", "command", admin_a),
+    ]
+    assert (entries[1].before["version"], entries[1].after["version"]) == (1, 2)
+
+
 def test_load_command_prints_every_error_and_exits_1(write_library):
     broken = beta()
     broken["link_types"][0]["source"] = "ghost"
