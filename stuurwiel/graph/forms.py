@@ -190,3 +190,39 @@ class RelationForm(OrganisationModelForm):
         super().__init__(*args, **kwargs)
         _lookup(self, "source", "graph:element_lookup")
         _lookup(self, "target", "graph:element_lookup")
+        link_type = self.fields["link_type"]
+        source = self._source()
+        if source is not None and source.subject_id:
+            # Offer the links of the lenses applied to the source's subject (and the
+            # current one); any link stays valid here, the service explains misfits.
+            current = [self.instance.link_type_id] if self.instance.link_type_id else []
+            offered = link_type.queryset.filter(
+                Q(framework__in=source.subject.frameworks.all()) | Q(pk__in=current)
+            )
+            link_type.widget.choices = LinkTypeChoiceField(queryset=offered).choices
+        link_type.widget.attrs.update(
+            {
+                "hx-get": reverse(
+                    "graph:relation_link_types", kwargs={"org": self.organisation.slug}
+                ),
+                "hx-trigger": "change[target.name==='source'] from:body, lookupPicked from:body",
+                "hx-include": "[name='source'], [name='link_type']",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def _source(self) -> Element | None:
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("source"))
+        else:
+            raw = self.initial.get("source")
+        raw = getattr(raw, "pk", raw)
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError):
+            return None
+        return (
+            Element.objects.filter(organisation=self.organisation, pk=pk)
+            .select_related("subject")
+            .first()
+        )

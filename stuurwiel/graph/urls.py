@@ -22,6 +22,11 @@ urlpatterns = [
     path("elements/<int:pk>/history/", views.ElementHistoryView.as_view(), name="element_history"),
     path("relations/", views.RelationListView.as_view(), name="relation_list"),
     path("relations/add/", views.RelationEditView.as_view(), name="relation_add"),
+    path(
+        "relations/link-types/",
+        views.RelationLinkTypesView.as_view(),
+        name="relation_link_types",
+    ),
     path("relations/<int:pk>/", views.RelationDetailView.as_view(), name="relation_detail"),
     path("relations/<int:pk>/edit/", views.RelationEditView.as_view(), name="relation_edit"),
     path("relations/<int:pk>/delete/", views.RelationDeleteView.as_view(), name="relation_delete"),

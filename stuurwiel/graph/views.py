@@ -174,15 +174,13 @@ class RelationEditView(generic.ObjectEditView):
     create_service = services.relation_create
     update_service = services.relation_update
 
-    def get_form(self, data=None):
+    def get_initial(self) -> dict:
         """A new relation may start from or to an element (``?source=…``, ``?target=…``)."""
-        form = super().get_form(data)
-        if data is None and "pk" not in self.kwargs:
-            for end in ("source", "target"):
-                value = self.request.GET.get(end, "")
-                if value.isdigit():
-                    form.initial[end] = int(value)
-        return form
+        return {
+            end: int(value)
+            for end in ("source", "target")
+            if (value := self.request.GET.get(end, "")).isdigit()
+        }
 
 
 class RelationDeleteView(generic.ObjectDeleteView):
@@ -248,6 +246,24 @@ class ElementPartsView(OrganisationViewMixin, View):
             },
         )
         return HttpResponse(form["parts"].as_widget())
+
+
+class RelationLinkTypesView(OrganisationViewMixin, View):
+    """``?source=<id>&link_type=<id>`` → the relation form's link-type choices for
+    that source element; the form swaps them in when the source changes."""
+
+    permission_required = "graph.view"
+
+    def get(self, request, *args, **kwargs):
+        chosen = request.GET.get("link_type", "")
+        form = forms.RelationForm(
+            organisation=self.organisation,
+            initial={
+                "source": request.GET.get("source"),
+                "link_type": int(chosen) if chosen.isdigit() else None,
+            },
+        )
+        return HttpResponse(form["link_type"].as_widget())
 
 
 class SubjectLookupView(LookupView):

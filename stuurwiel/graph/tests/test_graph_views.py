@@ -178,6 +178,33 @@ def test_parts_choices_ignore_another_organisations_subject(
     assert "Geheim" not in page and f'value="{compass.why.pk}"' in page
 
 
+def test_relation_form_offers_the_links_of_the_source_subjects_lenses(
+    client_a, org_a, admin_a, chain, compass, other_framework
+):
+    from stuurwiel.frameworks.models import LinkType
+
+    elsewhere = LinkType.objects.create(
+        framework=other_framework.framework,
+        urn="urn:test:framework:ander:iets-iets",
+        ref_id="iets-iets",
+        name_nl="Iets raakt iets",
+        name_en="Something touches something",
+        source_part=other_framework.part,
+        target_part=other_framework.part,
+        relation_type="association",
+    )
+    why = chain[0]
+    page = html(client_a.get(url("relation_add"), {"source": why.pk}))
+    assert f'<option value="{compass.link.pk}"' in page
+    assert f'<option value="{elsewhere.pk}"' not in page
+    assert f'<option value="{elsewhere.pk}"' in html(client_a.get(url("relation_add")))
+    refreshed = client_a.get(
+        url("relation_link_types"), {"source": why.pk, "link_type": compass.link.pk}
+    )
+    assert f'<option value="{compass.link.pk}" selected>' in html(refreshed)
+    assert f'value="{elsewhere.pk}"' not in html(refreshed)
+
+
 def test_element_update_and_stale_version(client_a, chain):
     why = chain[0]
     data = {"name": "Wachttijd", "element_type": "driver", "subject": why.subject_id}
