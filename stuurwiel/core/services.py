@@ -96,6 +96,7 @@ def object_delete(*, instance: M, by: Any, version: int | None = None, reason: s
         raise ConflictError(fresh.version)
     before = snapshot(fresh)
     pk = fresh.pk
+    detached = _references_to_clear(fresh)
     try:
         fresh.delete()
     except (DjangoProtectedError, RestrictedError) as exc:
@@ -123,3 +124,38 @@ def object_delete(*, instance: M, by: Any, version: int | None = None, reason: s
         reason=reason,
         organisation=fresh.organisation,
     )
+    _record_cleared_references(detached, deleted=fresh, by=by, reason=reason)
+
+
+def _references_to_clear(instance: models.Model) -> list[tuple[models.Model, dict[str, Any]]]:
+    """The organisation's objects whose reference to ``instance`` the database will
+    clear (``on_delete=SET_NULL``), locked, each with its state before."""
+    found = []
+    for relation in instance._meta.related_objects:
+        model = relation.related_model
+        if (
+            relation.many_to_many
+            or relation.on_delete is not models.SET_NULL
+            or not issubclass(model, OrganisationOwnedModel)
+        ):
+            continue
+        referring = model.objects.select_for_update().filter(**{relation.field.name: instance})
+        found += [(obj, snapshot(obj)) for obj in referring.order_by("pk")]
+    return found
+
+
+def _record_cleared_references(detached, *, deleted: models.Model, by: Any, reason: str) -> None:
+    """Log each object that lost its reference as an update of its own (a new
+    version), so its history says what the deletion changed in it."""
+    why = reason or _("“{name}” was deleted.").format(name=deleted)
+    for obj, before in detached:
+        type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
+        obj.refresh_from_db()
+        change_record(
+            instance=obj,
+            action=ChangeAction.UPDATE,
+            by=by,
+            before=before,
+            after=snapshot(obj),
+            reason=why,
+        )

@@ -128,3 +128,26 @@ def test_stakeholder_contact_of_another_organisation_is_refused_by_the_api(
         format="json",
     )
     assert response.status_code == 400 and "contact" in response.json()
+
+
+def test_deleting_a_person_logs_what_lost_its_reference(org_a, admin_a):
+    from stuurwiel.graph.models import Element
+    from stuurwiel.parties import services
+    from stuurwiel.parties.models import Team
+
+    person = Person.objects.create(organisation=org_a, name="Piet Vertrekt")
+    team = Team.objects.create(organisation=org_a, name="Team Wmo", coordinator=person)
+    element = Element.objects.create(
+        organisation=org_a, name="Doel", element_type="goal", owner=person
+    )
+    services.person_delete(instance=person, by=admin_a, version=1, reason="Uit dienst")
+    team.refresh_from_db()
+    element.refresh_from_db()
+    assert team.coordinator is None and team.version == 2
+    assert element.owner is None and element.version == 2
+    for obj, field in ((team, "coordinator"), (element, "owner")):
+        entry = ChangeLogEntry.objects.get(
+            object_id=str(obj.pk), action="update", content_type__model=obj._meta.model_name
+        )
+        assert entry.before[field] == person.pk and entry.after[field] is None
+        assert entry.reason == "Uit dienst" and entry.actor == admin_a
