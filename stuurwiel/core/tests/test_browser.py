@@ -119,7 +119,7 @@ WIDER_THAN_PAGE = """() => {
     .map((el) => `${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
 }"""
 
-ACCESSIBILITY_PROBLEMS = """() => {
+ACCESSIBILITY_PROBLEMS = r"""() => {
   const problems = [];
   const visible = (el) => el.getClientRects().length > 0;
   const named = (el) => (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")
@@ -134,6 +134,29 @@ ACCESSIBILITY_PROBLEMS = """() => {
   }
   for (const el of document.querySelectorAll("a[href], button")) {
     if (visible(el) && !named(el)) problems.push(`nameless ${el.outerHTML.slice(0, 60)}`);
+  }
+  const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  for (const el of document.querySelectorAll("body *")) {
+    const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!text || !visible(el)) continue;
+    const style = getComputedStyle(el);
+    const [a, b] = [lum(rgb(style.color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) {
+      problems.push(`contrast ${ratio.toFixed(2)} for "${el.textContent.trim().slice(0, 30)}"`);
+    }
   }
   for (const img of document.querySelectorAll("img:not([alt])")) {
     problems.push(`img without alt ${img.src}`);
@@ -172,7 +195,8 @@ DEMO_PAGES = [
 def test_demo_pages_fit_laptop_and_tablet(page, live_server, width):
     """The main pages and forms of the Middenstad demo render without errors, pass
     basic accessibility checks (language, one h1, labelled fields, named links and
-    buttons, alt texts) and do not scroll sideways (wide tables scroll in their box)."""
+    buttons, alt texts, WCAG AA text contrast) and do not scroll sideways (wide
+    tables scroll in their own box)."""
     from stuurwiel.demo.services import demo_load
     from stuurwiel.graph.models import Subject
 
