@@ -6,4 +6,5 @@ app_name = "changelog"
 
 urlpatterns = [
     path("", views.ChangeFeedView.as_view(), name="feed"),
+    path("export.csv", views.ChangeFeedExportView.as_view(), name="feed_export"),
 ]
