@@ -207,8 +207,12 @@ def test_demo_pages_fit_laptop_and_tablet(page, live_server, width):
     page.get_by_label("Wachtwoord").fill("Stuurwiel-demo-2026")
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(f"{live_server.url}/")  # a platform admin lands on the list
+    from stuurwiel.parties.models import Person
+
     service = Subject.objects.get(organisation__slug="middenstad", name="Verhuizing doorgeven")
-    for path in [*DEMO_PAGES, service.get_absolute_url(), *DEMO_FORMS]:
+    coordinator = Person.objects.get(organisation__slug="middenstad", name="Anouk van Dijk")
+    delete_page = f"{coordinator.get_absolute_url()}delete/"
+    for path in [*DEMO_PAGES, service.get_absolute_url(), *DEMO_FORMS, delete_page]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert page.evaluate(ACCESSIBILITY_PROBLEMS) == [], path
@@ -217,7 +221,7 @@ def test_demo_pages_fit_laptop_and_tablet(page, live_server, width):
         )
         wide = page.evaluate(WIDER_THAN_PAGE) if overflow > 0 else []
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px: {wide}"
-    page.screenshot(path=SHOTS / f"service-lens-{width}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"person-delete-{width}.png", full_page=True)
 
 
 @pytest.mark.django_db(transaction=True)

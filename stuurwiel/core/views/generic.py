@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_object
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
+from stuurwiel.core.selectors import delete_consequences
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 
@@ -179,6 +180,7 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.get_object()
+        context["consequences"] = delete_consequences(context["object"])
         return context
 
     def post(self, request, *args, **kwargs):

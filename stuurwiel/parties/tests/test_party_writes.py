@@ -151,3 +151,20 @@ def test_deleting_a_person_logs_what_lost_its_reference(org_a, admin_a):
         )
         assert entry.before[field] == person.pk and entry.after[field] is None
         assert entry.reason == "Uit dienst" and entry.actor == admin_a
+
+
+def test_delete_page_says_what_else_changes(client_a, org_a):
+    from stuurwiel.graph.models import Element
+    from stuurwiel.parties.models import Team
+
+    person = Person.objects.create(organisation=org_a, name="Piet Vertrekt")
+    Team.objects.create(organisation=org_a, name="Team Wmo", coordinator=person)
+    for name in ("Doel", "Middel"):
+        Element.objects.create(organisation=org_a, name=name, element_type="goal", owner=person)
+    page = client_a.get(url("person", "delete", pk=person.pk)).content.decode()
+    assert "<strong>1 team</strong> (teamcoördinator)" in page
+    assert "<strong>2 elementen</strong> (eigenaar)" in page
+    assert "verliest deze verwijzing (staat in zijn geschiedenis)" in page  # the one team
+    assert "verliezen deze verwijzing (staat in hun geschiedenis)" in page  # both elements
+    lone = Person.objects.create(organisation=org_a, name="Alleen")
+    assert "consequences" not in client_a.get(url("person", "delete", pk=lone.pk)).content.decode()
