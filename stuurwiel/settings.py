@@ -110,6 +110,7 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+FORMAT_MODULE_PATH = ["stuurwiel.formats"]
 USE_I18N = True
 USE_TZ = True
 
