@@ -100,6 +100,29 @@ def lookup_queryset(queryset):
     return queryset.select_related("subject") if queryset.model is Element else queryset
 
 
+def _chosen(form: OrganisationModelForm, name: str, queryset):
+    """The organisation's object that field ``name`` holds (posted or initial), if any."""
+    raw = form.data.get(form.add_prefix(name)) if form.is_bound else form.initial.get(name)
+    try:
+        pk = int(getattr(raw, "pk", raw))
+    except (TypeError, ValueError):
+        return None
+    return queryset.filter(organisation=form.organisation, pk=pk).first()
+
+
+def _follow(form: OrganisationModelForm, name: str, leader: str, url_name: str) -> None:
+    """Let HTMX render the choices of ``name`` again (from ``url_name``) whenever
+    ``leader`` changes, typed or picked in its lookup, keeping what is chosen."""
+    form.fields[name].widget.attrs.update(
+        {
+            "hx-get": reverse(url_name, kwargs={"org": form.organisation.slug}),
+            "hx-trigger": f"change[target.name==='{leader}'] from:body, lookupPicked from:body",
+            "hx-include": f"[name='{leader}'], [name='{name}']",
+            "hx-swap": "outerHTML",
+        }
+    )
+
+
 class SubjectForm(OrganisationModelForm):
     frameworks = forms.ModelMultipleChoiceField(
         queryset=Framework.objects.order_by("name_nl"),
@@ -133,7 +156,7 @@ class ElementForm(OrganisationModelForm):
         super().__init__(*args, **kwargs)
         _lookup(self, "subject", "graph:subject_lookup")
         parts = self.fields["parts"]
-        subject = self._subject()
+        subject = _chosen(self, "subject", Subject.objects.all())
         if subject is not None:
             # Offer only the parts of the lenses applied to the subject, plus what the
             # element already answers (so nothing disappears unseen on an edit). Any
@@ -145,26 +168,7 @@ class ElementForm(OrganisationModelForm):
             parts.widget.choices = PartMultipleChoiceField(queryset=offered).choices
         # Choosing another subject refreshes these choices (HTMX; without JavaScript
         # the service still refuses parts of frameworks the subject does not use).
-        parts.widget.attrs.update(
-            {
-                "hx-get": reverse("graph:element_parts", kwargs={"org": self.organisation.slug}),
-                "hx-trigger": "change[target.name==='subject'] from:body, lookupPicked from:body",
-                "hx-include": "[name='subject'], [name='parts']",
-                "hx-swap": "outerHTML",
-            }
-        )
-
-    def _subject(self) -> Subject | None:
-        if self.is_bound:
-            raw = self.data.get(self.add_prefix("subject"))
-        else:
-            raw = self.initial.get("subject")
-        raw = getattr(raw, "pk", raw)
-        try:
-            pk = int(raw)
-        except (TypeError, ValueError):
-            return None
-        return Subject.objects.filter(organisation=self.organisation, pk=pk).first()
+        _follow(self, "parts", "subject", "graph:element_parts")
 
 
 class LinkTypeChoiceField(forms.ModelChoiceField):
@@ -191,7 +195,7 @@ class RelationForm(OrganisationModelForm):
         _lookup(self, "source", "graph:element_lookup")
         _lookup(self, "target", "graph:element_lookup")
         link_type = self.fields["link_type"]
-        source = self._source()
+        source = _chosen(self, "source", Element.objects.select_related("subject"))
         if source is not None and source.subject_id:
             # Offer the links of the lenses applied to the source's subject (and the
             # current one); any link stays valid here, the service explains misfits.
@@ -200,29 +204,4 @@ class RelationForm(OrganisationModelForm):
                 Q(framework__in=source.subject.frameworks.all()) | Q(pk__in=current)
             )
             link_type.widget.choices = LinkTypeChoiceField(queryset=offered).choices
-        link_type.widget.attrs.update(
-            {
-                "hx-get": reverse(
-                    "graph:relation_link_types", kwargs={"org": self.organisation.slug}
-                ),
-                "hx-trigger": "change[target.name==='source'] from:body, lookupPicked from:body",
-                "hx-include": "[name='source'], [name='link_type']",
-                "hx-swap": "outerHTML",
-            }
-        )
-
-    def _source(self) -> Element | None:
-        if self.is_bound:
-            raw = self.data.get(self.add_prefix("source"))
-        else:
-            raw = self.initial.get("source")
-        raw = getattr(raw, "pk", raw)
-        try:
-            pk = int(raw)
-        except (TypeError, ValueError):
-            return None
-        return (
-            Element.objects.filter(organisation=self.organisation, pk=pk)
-            .select_related("subject")
-            .first()
-        )
+        _follow(self, "link_type", "source", "graph:relation_link_types")
