@@ -3,7 +3,7 @@ import json
 from itertools import chain
 
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -56,6 +56,16 @@ class ChangeFeedExportView(OrganisationViewMixin, View):
             queryset=changes_for_organisation(organisation=self.organisation),
             request=request,
         )
+        if filterset.is_bound and not filterset.is_valid():
+            # Never export more than the reader asked for because a filter was misread.
+            problems = "; ".join(
+                f"{filterset.form.fields[name].label}: {' '.join(errors)}"
+                for name, errors in filterset.errors.items()
+            )
+            return HttpResponseBadRequest(
+                _("The filters are not valid: {problems}").format(problems=problems),
+                content_type="text/plain; charset=utf-8",
+            )
         writer = csv.writer(_Echo(), delimiter=";" if get_language() == "nl" else ",")
         header = [
             _("When"),

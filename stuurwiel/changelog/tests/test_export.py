@@ -66,3 +66,10 @@ def test_export_query_count_does_not_grow(client_a, org_a, admin_a):
     for n in range(1, 30):
         services.team_create(organisation=org_a, by=admin_a, data={"name": f"Team {n}"})
     assert queries() == few
+
+
+def test_export_with_an_invalid_filter_is_refused_not_widened(client_a, org_a, admin_a):
+    services.team_create(organisation=org_a, by=admin_a, data={"name": "Team Wmo"})
+    response = client_a.get(EXPORT, {"since": "gisteren"})
+    assert response.status_code == 400
+    assert "filters zijn niet geldig" in response.content.decode()
