@@ -12,6 +12,7 @@ from django.views.generic import TemplateView, View
 from stuurwiel.changelog.filtersets import ChangeLogEntryFilterSet
 from stuurwiel.changelog.selectors import changes_for_organisation
 from stuurwiel.core.views.mixins import OrganisationViewMixin
+from stuurwiel.organisations import access
 
 
 class ChangeFeedView(OrganisationViewMixin, TemplateView):
@@ -24,7 +25,9 @@ class ChangeFeedView(OrganisationViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = ChangeLogEntryFilterSet(
             self.request.GET or None,
-            queryset=changes_for_organisation(organisation=self.organisation),
+            queryset=access.restrict(
+                changes_for_organisation(organisation=self.organisation), self.access
+            ),
             request=self.request,
         )
         context["filterset"] = filterset
@@ -53,7 +56,9 @@ class ChangeFeedExportView(OrganisationViewMixin, View):
     def get(self, request, *args, **kwargs):
         filterset = ChangeLogEntryFilterSet(
             request.GET or None,
-            queryset=changes_for_organisation(organisation=self.organisation),
+            queryset=access.restrict(
+                changes_for_organisation(organisation=self.organisation), self.access
+            ),
             request=request,
         )
         if filterset.is_bound and not filterset.is_valid():

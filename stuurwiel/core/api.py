@@ -12,16 +12,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.models import OrganisationOwnedModel
-from stuurwiel.organisations.selectors import membership_get, membership_permissions
+from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text
+from stuurwiel.organisations import access
+from stuurwiel.organisations.selectors import membership_get
 
 ORG_PARAMETER = OpenApiParameter(
     "org", OpenApiTypes.STR, OpenApiParameter.PATH, description="Organisation short name"
@@ -34,6 +38,8 @@ def exception_handler(exc, context):
             {"detail": str(exc), "current_version": exc.current_version},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, access.AccessDenied):
+        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ProtectedError):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
@@ -77,31 +83,68 @@ def org_scoped_schema(cls):
     )
 
 
-class OrganisationScopedViewSet(viewsets.ModelViewSet):
+class OrganisationAccessPermission(BasePermission):
+    """The DRF face of the access layer (:mod:`stuurwiel.organisations.access`).
+
+    Resolves the organisation in the URL (non-members: 404), then asks whether the
+    member holds the view's permission anywhere (403 if not); per object, whether
+    they may change it (403 with the reason). What they may not see at all is not
+    in the view's queryset, so it is a 404 like an id that does not exist.
+    """
+
+    message = _lazy("Your roles do not allow this.")
+
+    def has_permission(self, request, view) -> bool:
+        if not getattr(request.user, "is_authenticated", False):
+            return False
+        view.resolve_organisation(request)
+        return view.access.holds(view.required_permission(request))
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        if not access.permitted(view.access, "change", obj):
+            raise PermissionDenied(access.denial_message(view.access, "change", obj))
+        return True
+
+
+class OrganisationAccessMixin:
+    """For viewsets under ``/api/o/<org>/``: the organisation, the member's access,
+    and a queryset restricted by the access layer."""
+
+    permission_classes = [OrganisationAccessPermission]
+    organisation = None
+
+    def resolve_organisation(self, request) -> None:
+        self.membership = membership_get(user=request.user, org_slug=self.kwargs["org"])
+        self.organisation = request.organisation = self.membership.organisation
+        self.access = access.access_from_membership(self.membership)
+        access.remember(self.access)
+
+    def required_permission(self, request) -> str:
+        # A method the endpoint does not have is judged as a read, so that the
+        # member learns "405 not allowed" rather than "403 not for you".
+        writes = request.method not in SAFE_METHODS and hasattr(self, request.method.lower())
+        action = "change" if writes else "view"
+        return access.permission_for(self.queryset.model, action)
+
+    def get_queryset(self):
+        if self.organisation is None:  # schema generation
+            return self.queryset.none()
+        return access.restrict(self.queryset.filter(organisation=self.organisation), self.access)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["organisation"] = self.organisation
+        context["access"] = getattr(self, "access", None)
+        return context
+
+
+class OrganisationScopedViewSet(OrganisationAccessMixin, viewsets.ModelViewSet):
     area: str = ""
     create_service: Callable[..., Any]
     update_service: Callable[..., Any]
     delete_service: Callable[..., Any]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.membership = membership_get(user=request.user, org_slug=kwargs["org"])
-        self.organisation = self.membership.organisation
-        permissions = membership_permissions(self.membership)
-        action = "view" if request.method in ("GET", "HEAD", "OPTIONS") else "change"
-        if f"{self.area}.{action}" not in permissions:
-            raise PermissionDenied(_("Your roles do not allow this."))
-
-    def get_queryset(self):
-        organisation = getattr(self, "organisation", None)
-        if organisation is None:  # schema generation
-            return self.queryset.none()
-        return self.queryset.filter(organisation=organisation)
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["organisation"] = getattr(self, "organisation", None)
-        return context
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -109,7 +152,10 @@ class OrganisationScopedViewSet(viewsets.ModelViewSet):
         return response
 
     def _reason(self) -> str:
-        return str(self.request.data.get("reason", ""))[:1000]
+        """The change's reason: text, storable, at most 1,000 characters (400 if not)."""
+        return clean_text(
+            self.request.data.get("reason", ""), field="reason", max_length=REASON_MAX_LENGTH
+        )
 
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(

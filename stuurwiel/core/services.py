@@ -7,18 +7,24 @@ version-checked and recorded in the change log with the acting user.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.deletion import ProtectedError as DjangoProtectedError
 from django.db.models.deletion import RestrictedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.models import OrganisationOwnedModel
+from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text
+from stuurwiel.organisations import access
 
 M = TypeVar("M", bound=OrganisationOwnedModel)
 
@@ -30,14 +36,92 @@ def _split_m2m(model: type[models.Model], data: dict[str, Any]) -> tuple[dict, d
     return plain, m2m
 
 
+def writable_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields a write may set: the model's ``writable_fields`` if it declares
+    them, else its editable concrete and many-to-many fields. Never the
+    organisation, the version, the primary key or the timestamps."""
+    declared = getattr(model, "writable_fields", None)
+    if declared is not None:
+        return tuple(declared)
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    return tuple(
+        f.name for f in fields if f.editable and not f.primary_key and f.name not in NEVER_WRITTEN
+    )
+
+
+#: Set by the services themselves, never taken from input.
+NEVER_WRITTEN = frozenset({"id", "organisation", "version", "created_at", "updated_at"})
+
+
+def check_fields(
+    model: type[models.Model], data: dict[str, Any], fields: Iterable[str] | None = None
+) -> None:
+    """Refuse keys that a write may not set (``organisation``, ``version``, ids,
+    unknown names): an importer or a workflow engine must not be able to move an
+    object to another organisation by passing an extra key."""
+    allowed = set(writable_fields(model) if fields is None else fields) - NEVER_WRITTEN
+    refused = sorted(set(data) - allowed)
+    if refused:
+        raise ValidationError(
+            {name: _("This field cannot be set here.") for name in refused},
+            code="field_not_writable",
+        )
+
+
+def lock_fresh(model: type[M], pk: Any) -> M:
+    """The stored row, locked for update; a vanished object is a 404, never a 500
+    (two people deleting the same object: the second finds nothing to delete)."""
+    try:
+        return model.objects.select_for_update().get(pk=pk)
+    except model.DoesNotExist as exc:
+        raise Http404(
+            _("This {kind} no longer exists; someone may have deleted it.").format(
+                kind=model._meta.verbose_name
+            )
+        ) from exc
+
+
+@contextmanager
+def unique_race_as_validation(model: type[models.Model]) -> Iterator[None]:
+    """Turn a uniqueness violation that slipped past ``full_clean`` (two requests
+    creating the same name at the same moment) into the same translated error
+    ``full_clean`` gives, instead of a server error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Another {kind} with these values was saved just now. Choose another name.").format(
+                kind=model._meta.verbose_name
+            ),
+            code="unique_race",
+        ) from exc
+
+
+def _reason(reason: Any) -> str:
+    return clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
+
+
 @transaction.atomic
 def object_create(
-    *, model: type[M], organisation: Any, by: Any, data: dict[str, Any], reason: str = ""
+    *,
+    model: type[M],
+    organisation: Any,
+    by: Any,
+    data: dict[str, Any],
+    reason: str = "",
+    fields: Iterable[str] | None = None,
 ) -> M:
+    """Create a ``model`` object in ``organisation`` from ``data``, which may hold
+    only the writable ``fields`` (default: :func:`writable_fields`)."""
+    check_fields(model, data, fields)
+    reason = _reason(reason)
     plain, m2m = _split_m2m(model, data)
     instance = model(organisation=organisation, **plain)
+    access.require(by=by, organisation=organisation, action="change", obj=instance)
     instance.full_clean()
-    instance.save()
+    with unique_race_as_validation(model):
+        instance.save()
     for name, values in m2m.items():
         getattr(instance, name).set(values)
     change_record(
@@ -52,21 +136,34 @@ def object_create(
 
 @transaction.atomic
 def object_update(
-    *, instance: M, by: Any, data: dict[str, Any], version: int | None, reason: str = ""
+    *,
+    instance: M,
+    by: Any,
+    data: dict[str, Any],
+    version: int | None,
+    reason: str = "",
+    fields: Iterable[str] | None = None,
 ) -> M:
-    """Apply ``data`` if the stored version still equals ``version``.
+    """Apply ``data`` (only writable ``fields``) if the stored version still equals
+    ``version``.
 
     The version check and bump happen in one conditional UPDATE, so of two
     concurrent editors exactly one wins and the other gets :class:`ConflictError`.
+    The member must be allowed to change the object both as it is and as it will
+    be (moving an element out of one's scope is a change outside it).
     """
     model = type(instance)
-    fresh = model.objects.select_for_update().get(pk=instance.pk)
+    check_fields(model, data, fields)
+    reason = _reason(reason)
+    fresh = lock_fresh(model, instance.pk)
+    access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
     if version is None or int(version) != fresh.version:
         raise ConflictError(fresh.version)
     before = snapshot(fresh)
     plain, m2m = _split_m2m(model, data)
     for name, value in plain.items():
         setattr(fresh, name, value)
+    access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
     fresh.full_clean()
     updated = model.objects.filter(pk=fresh.pk, version=fresh.version).update(
         version=F("version") + 1
@@ -74,7 +171,8 @@ def object_update(
     if not updated:
         raise ConflictError(model.objects.get(pk=fresh.pk).version)
     fresh.version += 1
-    fresh.save()
+    with unique_race_as_validation(model):
+        fresh.save()
     for name, values in m2m.items():
         getattr(fresh, name).set(values)
     change_record(
@@ -91,7 +189,9 @@ def object_update(
 @transaction.atomic
 def object_delete(*, instance: M, by: Any, version: int | None = None, reason: str = "") -> None:
     model = type(instance)
-    fresh = model.objects.select_for_update().get(pk=instance.pk)
+    reason = _reason(reason)
+    fresh = lock_fresh(model, instance.pk)
+    access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
     if version is not None and int(version) != fresh.version:
         raise ConflictError(fresh.version)
     before = snapshot(fresh)

@@ -183,6 +183,8 @@ class _Checker:
         for index, person in enumerate(self.ds.section("persons")):
             self.known(("persons", index, "team"), person.get("team"), self.teams, _("team"))
             self.email(("persons", index, "email"), person.get("email"))
+            path = ("persons", index, "supplier")
+            self.known(path, person.get("supplier"), self.suppliers, _("supplier"))
 
     def _check_suppliers_and_stakeholders(self) -> None:
         for index, supplier in enumerate(self.ds.section("suppliers")):

@@ -46,6 +46,7 @@ from stuurwiel.organisations.services import membership_create, organisation_cre
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 from stuurwiel.parties.services import (
     person_create,
+    person_update,
     stakeholder_create,
     supplier_create,
     team_create,
@@ -262,6 +263,18 @@ class _Writer:
             self.suppliers[item["name"]] = self.ensure_owned(
                 "supplier", existing, supplier_create, dict(item)
             )
+        # Suppliers come after persons; their staff are linked to them afterwards.
+        for item in self.ds.section("persons"):
+            supplier = self.suppliers.get(item.get("supplier", ""))
+            person = self.persons[item["name"]]
+            if supplier is not None and person.supplier_id != supplier.pk:
+                self.persons[item["name"]] = person_update(
+                    instance=person,
+                    by=self.by,
+                    data={"supplier": supplier},
+                    version=person.version,
+                    reason=self.reason,
+                )
 
     def _stakeholders(self) -> None:
         for item in self.ds.section("stakeholders"):

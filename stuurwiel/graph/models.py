@@ -36,6 +36,8 @@ class Subject(OrganisationOwnedModel):
     )
 
     url_namespace = "graph"
+    # The access layer (organisations/access.py): a subject is its own scope.
+    access_scope = "pk"
 
     class Meta:
         ordering = ["name"]
@@ -87,6 +89,7 @@ class Element(OrganisationOwnedModel):
     )
 
     url_namespace = "graph"
+    access_scope = "subject"
 
     class Meta:
         ordering = ["name", "id"]
@@ -153,6 +156,8 @@ class Relation(OrganisationOwnedModel):
     description = models.TextField(_("description"), blank=True)
 
     url_namespace = "graph"
+    # A relation lies inside a scope when both its ends do.
+    access_scope = ("source__subject", "target__subject")
 
     class Meta:
         # Newest first: an order the index below gives without sorting; ordering

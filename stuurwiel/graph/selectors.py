@@ -9,6 +9,7 @@ first few elements per part or relation direction and count the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -237,10 +238,14 @@ class Neighbourhood:
     incoming_count: int
 
 
-def element_neighbourhood(*, element: Element) -> Neighbourhood:
-    """The element's relations both ways, the other end and link type joined; at
-    most ``NEIGHBOURS_PER_DIRECTION`` each, with the full counts."""
-    base = Relation.objects.select_related("link_type").order_by("relation_type", "id")
+def element_neighbourhood(*, element: Element, access: Any) -> Neighbourhood:
+    """The element's relations both ways that the member may see, the other end
+    and link type joined; at most ``NEIGHBOURS_PER_DIRECTION`` each, with the full
+    counts."""
+    from stuurwiel.organisations.access import restrict
+
+    visible = restrict(Relation.objects.all(), access)
+    base = visible.select_related("link_type").order_by("relation_type", "id")
     outgoing = list(
         base.filter(source=element).select_related("target", "target__subject")[
             : NEIGHBOURS_PER_DIRECTION + 1
@@ -257,13 +262,9 @@ def element_neighbourhood(*, element: Element) -> Neighbourhood:
         incoming=incoming[:limit],
         # Count only when the page is full: the common case costs no query.
         outgoing_count=(
-            Relation.objects.filter(source=element).count()
-            if len(outgoing) > limit
-            else len(outgoing)
+            visible.filter(source=element).count() if len(outgoing) > limit else len(outgoing)
         ),
         incoming_count=(
-            Relation.objects.filter(target=element).count()
-            if len(incoming) > limit
-            else len(incoming)
+            visible.filter(target=element).count() if len(incoming) > limit else len(incoming)
         ),
     )

@@ -12,6 +12,7 @@ from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.frameworks.models import FrameworkPart
 from stuurwiel.graph import filtersets, forms, selectors, services
 from stuurwiel.graph.models import Element, Subject
+from stuurwiel.organisations import access
 
 # --- Subjects --------------------------------------------------------------------
 
@@ -104,7 +105,9 @@ class ElementDetailView(generic.ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["neighbourhood"] = selectors.element_neighbourhood(element=context["object"])
+        context["neighbourhood"] = selectors.element_neighbourhood(
+            element=context["object"], access=self.access
+        )
         return context
 
 
@@ -212,7 +215,9 @@ class LookupView(OrganisationViewMixin, TemplateView):
         field = request.GET.get("field", "")
         if not FIELD_NAME.match(field):
             return HttpResponseBadRequest()
-        queryset = forms.lookup_queryset(self.queryset.filter(organisation=self.organisation))
+        queryset = forms.lookup_queryset(
+            access.restrict(self.queryset.filter(organisation=self.organisation), self.access)
+        )
         lookup_url = reverse(self.url_name, kwargs={"org": self.organisation.slug})
         if "pick" in request.GET:
             widget = forms.LookupWidget(lookup_url=lookup_url, queryset=queryset)
@@ -235,7 +240,7 @@ class ElementPartsView(OrganisationViewMixin, View):
     """``?subject=<id>&parts=<id>…`` → the element form's "answers" choices for that
     subject, the chosen parts kept; the form swaps them in when the subject changes."""
 
-    permission_required = "graph.view"
+    permission_required = "graph.change"
 
     def get(self, request, *args, **kwargs):
         form = forms.ElementForm(
@@ -252,7 +257,7 @@ class RelationLinkTypesView(OrganisationViewMixin, View):
     """``?source=<id>&link_type=<id>`` → the relation form's link-type choices for
     that source element; the form swaps them in when the source changes."""
 
-    permission_required = "graph.view"
+    permission_required = "graph.change"
 
     def get(self, request, *args, **kwargs):
         chosen = request.GET.get("link_type", "")

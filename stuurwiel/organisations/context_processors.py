@@ -7,6 +7,7 @@ def current_organisation(request):
     return {
         "current_organisation": organisation,
         "current_permissions": getattr(request, "permissions", frozenset()),
+        "current_access": getattr(request, "access", None),
         "my_organisations": (
             list(organisations_for_user(request.user))
             if getattr(request, "user", None) and request.user.is_authenticated

@@ -61,6 +61,8 @@ class Membership(models.Model):
 
     changelog_exclude: tuple[str, ...] = ("created_at", "updated_at", "version")
     url_namespace = "organisations"
+    # The access layer (organisations/access.py): a member's own membership.
+    access_owner = "user"
 
     class Meta:
         ordering = ["user__username"]

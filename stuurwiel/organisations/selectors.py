@@ -98,18 +98,22 @@ def membership_role_conflicts(membership: Membership) -> list[ScopedRoleConflict
     return found
 
 
-def organisation_summary(*, organisation: Organisation) -> dict[str, int]:
-    """Counts for the dashboard; one aggregate query per table."""
+def organisation_summary(*, organisation: Organisation, access: Any) -> dict[str, int]:
+    """Counts for the dashboard of what the member may see; one query per table."""
     from stuurwiel.graph.models import Element, Relation, Subject
+    from stuurwiel.organisations.access import restrict
     from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 
+    def count(queryset: QuerySet) -> int:
+        return restrict(queryset.filter(organisation=organisation), access).count()
+
     return {
-        "subjects": Subject.objects.filter(organisation=organisation).count(),
-        "elements": Element.objects.filter(organisation=organisation).count(),
-        "relations": Relation.objects.filter(organisation=organisation).count(),
-        "teams": Team.objects.filter(organisation=organisation).count(),
-        "persons": Person.objects.filter(organisation=organisation).count(),
-        "suppliers": Supplier.objects.filter(organisation=organisation).count(),
-        "stakeholders": Stakeholder.objects.filter(organisation=organisation).count(),
-        "members": Membership.objects.filter(organisation=organisation, is_active=True).count(),
+        "subjects": count(Subject.objects.all()),
+        "elements": count(Element.objects.all()),
+        "relations": count(Relation.objects.all()),
+        "teams": count(Team.objects.all()),
+        "persons": count(Person.objects.all()),
+        "suppliers": count(Supplier.objects.all()),
+        "stakeholders": count(Stakeholder.objects.all()),
+        "members": count(Membership.objects.filter(is_active=True)),
     }

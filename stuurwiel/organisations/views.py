@@ -14,7 +14,7 @@ from stuurwiel.core.tables import Column
 from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.graph.selectors import subject_queryset
-from stuurwiel.organisations import filtersets, forms, selectors, services
+from stuurwiel.organisations import access, filtersets, forms, selectors, services
 from stuurwiel.organisations.roles import may_create_organisation
 
 MANAGE = "organisations.manage"
@@ -28,12 +28,16 @@ class DashboardView(OrganisationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = selectors.organisation_summary(organisation=self.organisation)
-        context["can_manage"] = MANAGE in self.permissions
-        if "graph.view" in self.permissions:
-            context["subjects"] = subject_queryset().filter(organisation=self.organisation)[:12]
-        if "changelog.view" in self.permissions:
-            context["recent_changes"] = changes_for_organisation(organisation=self.organisation)[:8]
+        context["summary"] = selectors.organisation_summary(
+            organisation=self.organisation, access=self.access
+        )
+        context["can_manage"] = self.access.holds_everywhere(MANAGE)
+        if self.access.holds("graph.view"):
+            subjects = subject_queryset().filter(organisation=self.organisation)
+            context["subjects"] = access.restrict(subjects, self.access)[:12]
+        if self.access.holds("changelog.view"):
+            changes = changes_for_organisation(organisation=self.organisation)
+            context["recent_changes"] = access.restrict(changes, self.access)[:8]
         return context
 
 

@@ -11,7 +11,7 @@ class TeamForm(OrganisationModelForm):
 class PersonForm(OrganisationModelForm):
     class Meta:
         model = Person
-        fields = ["name", "email", "job_title", "team"]
+        fields = ["name", "email", "job_title", "team", "supplier"]
 
 
 class SupplierForm(OrganisationModelForm):

@@ -20,6 +20,15 @@ class Person(OrganisationOwnedModel):
         related_name="members",
         verbose_name=_("team"),
     )
+    supplier = models.ForeignKey(
+        "parties.Supplier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("works for supplier"),
+        help_text=_("For people of an external supplier: the supplier they work for."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -31,6 +40,11 @@ class Person(OrganisationOwnedModel):
     )
 
     url_namespace = "parties"
+    # The access layer (organisations/access.py): whose own record this is.
+    access_owner = "user"
+    # What services may set (core.services.check_fields); the user account link is
+    # set by the services that create accounts, never by forms or the API.
+    writable_fields = ("name", "email", "job_title", "team", "supplier", "user")
 
     class Meta:
         ordering = ["name"]
@@ -64,6 +78,7 @@ class Team(OrganisationOwnedModel):
     )
 
     url_namespace = "parties"
+    access_owner = "members__user"
 
     class Meta:
         ordering = ["name"]
@@ -94,6 +109,8 @@ class Supplier(OrganisationOwnedModel):
     description = models.TextField(_("description"), blank=True)
 
     url_namespace = "parties"
+    # A supplier user sees their own supplier (through their person record).
+    access_owner = "staff__user"
 
     class Meta:
         ordering = ["name"]
@@ -126,6 +143,7 @@ class Stakeholder(OrganisationOwnedModel):
     )
 
     url_namespace = "parties"
+    access_owner = "contact__user"
 
     class Meta:
         ordering = ["name"]

@@ -14,7 +14,7 @@ def team_queryset():
 
 
 def person_queryset():
-    return Person.objects.select_related("organisation", "team", "user")
+    return Person.objects.select_related("organisation", "team", "supplier", "user")
 
 
 def supplier_queryset():

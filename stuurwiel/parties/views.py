@@ -71,6 +71,7 @@ class PersonDetailView(generic.ObjectDetailView):
     detail_fields = [
         Column("job_title", _("Job title")),
         Column("team", _("Team")),
+        Column("supplier", _("Works for supplier")),
         Column("email", _("E-mail")),
         Column("user", _("User account")),
     ]

@@ -1,6 +1,8 @@
 from django import template
 from django.http import QueryDict
 
+from stuurwiel.organisations import access
+
 register = template.Library()
 
 
@@ -24,12 +26,15 @@ def has_perm(permissions, permission):
 
 
 @register.filter
-def url_for_viewer(obj, permissions):
-    """``obj``'s page if the viewer's roles open its area (``<app>.view``), else ""
-    so that templates show the name without a link that would answer 403."""
+def url_for_viewer(obj, viewer):
+    """``obj``'s page if the viewer may see it, else "" so that templates show the
+    name without a link that would answer 403 or 404. ``viewer`` is the access
+    layer's answer for the member (``current_access``), or a set of permissions."""
     url = getattr(obj, "get_absolute_url", None)
     if url is None:
         return ""
-    if f"{obj._meta.app_label}.view" not in (permissions or ()):
+    if isinstance(viewer, access.Access):
+        return url() if access.permitted(viewer, "view", obj) else ""
+    if f"{obj._meta.app_label}.view" not in (viewer or ()):
         return ""
     return url()

@@ -24,30 +24,53 @@ from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.selectors import delete_consequences
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views.mixins import OrganisationViewMixin
+from stuurwiel.organisations import access
 
 
 class ObjectMixin(OrganisationViewMixin):
+    """The organisation's objects of one model, as far as the member may see them
+    (the access layer restricts the queryset; an object outside it is 404)."""
+
     queryset: QuerySet
     area: str = ""  # permission area, e.g. "parties"
+    action = "view"  # what the view does with its object: "view" or "change"
 
     @property
     def model(self):
         return self.queryset.model
 
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_required:
+            self.permission_required = access.permission_for(self.model, self.action)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self) -> QuerySet:
-        return self.queryset.filter(organisation=self.organisation)
+        return access.restrict(self.queryset.filter(organisation=self.organisation), self.access)
 
     def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        """The object in the URL: 404 if the member may not see it, 403 if they
+        may see but not change it on a page that changes it."""
+        if getattr(self, "_object", None) is None:
+            obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+            if self.action != "view" and not access.permitted(self.access, self.action, obj):
+                raise access.AccessDenied(access.denial_message(self.access, self.action, obj))
+            self._object = obj
+        return self._object
 
     def url_name(self, action: str) -> str:
         return f"{self.model.url_namespace}:{self.model._meta.model_name}_{action}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        obj = self.get_object() if "pk" in self.kwargs else None
+        if obj is not None:
+            can_change = access.permitted(self.access, "change", obj)
+        else:
+            can_change = access.may_add(self.access, self.model)
         context.update(
             model_meta=self.model._meta,
-            can_change=f"{self.area}.change" in self.permissions,
+            can_change=can_change,
+            can_add=access.may_add(self.access, self.model),
             list_url=reverse(self.url_name("list"), kwargs={"org": self.organisation.slug}),
             add_url=reverse(self.url_name("add"), kwargs={"org": self.organisation.slug}),
         )
@@ -62,10 +85,6 @@ class ObjectListView(ObjectMixin, TemplateView):
     filterset_class: type
     columns: list[Column] = []
     paginator_class: type[Paginator] = Paginator
-
-    def dispatch(self, request, *args, **kwargs):
-        self.permission_required = f"{self.area}.view"
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,10 +107,6 @@ class ObjectListView(ObjectMixin, TemplateView):
 class ObjectDetailView(ObjectMixin, TemplateView):
     detail_fields: list[Column] = []
 
-    def dispatch(self, request, *args, **kwargs):
-        self.permission_required = f"{self.area}.view"
-        return super().dispatch(request, *args, **kwargs)
-
     def get_template_names(self):
         meta = self.model._meta
         return [f"{meta.app_label}/{meta.model_name}_detail.html", "core/object_detail.html"]
@@ -110,9 +125,7 @@ class ObjectEditView(ObjectMixin, TemplateView):
     create_service: Callable[..., Any]
     update_service: Callable[..., Any]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.permission_required = f"{self.area}.change"
-        return super().dispatch(request, *args, **kwargs)
+    action = "change"
 
     def get_initial(self) -> dict:
         """Initial values of a new object's form (e.g. from the query string)."""
@@ -155,6 +168,9 @@ class ObjectEditView(ObjectMixin, TemplateView):
         except ConflictError as exc:
             form.add_error(None, str(exc))
             return self.render_form(form, status=409)
+        except access.AccessDenied as exc:
+            form.add_error(None, exc.message)
+            return self.render_form(form, status=403)
         messages.success(request, _("“{name}” has been saved.").format(name=obj))
         return HttpResponseRedirect(obj.get_absolute_url())
 
@@ -173,9 +189,7 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
     template_name = "core/object_confirm_delete.html"
     delete_service: Callable[..., Any]
 
-    def dispatch(self, request, *args, **kwargs):
-        self.permission_required = f"{self.area}.change"
-        return super().dispatch(request, *args, **kwargs)
+    action = "change"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -204,10 +218,6 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
 
 class ObjectHistoryView(ObjectMixin, TemplateView):
     template_name = "core/object_history.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.permission_required = f"{self.area}.view"
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -20,10 +20,6 @@ class GraphViewSet(OrganisationScopedViewSet):
 
     area = "graph"
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        request.organisation = self.organisation
-
 
 @org_scoped_schema
 class SubjectViewSet(GraphViewSet):

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from stuurwiel.core.api import ORG_PARAMETER
+from stuurwiel.core.api import ORG_PARAMETER, OrganisationAccessMixin
 from stuurwiel.organisations import filtersets, selectors, services
 from stuurwiel.organisations.api import serializers
 from stuurwiel.organisations.roles import may_create_organisation
@@ -70,7 +70,12 @@ class OrganisationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: serializers.MembershipSerializer},
     ),
 )
-class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MembershipViewSet(
+    OrganisationAccessMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """The organisation's members and their roles.
 
     Reading needs ``organisations.view``; adding members and changing roles needs
@@ -83,32 +88,6 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = selectors.membership_queryset()
     serializer_class = serializers.MembershipSerializer
     filterset_class = filtersets.MembershipFilterSet
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.membership = membership = selectors.membership_get(
-            user=request.user, org_slug=kwargs["org"]
-        )
-        self.organisation = request.organisation = membership.organisation
-        permissions = selectors.membership_permissions(membership)
-        needed = (
-            "organisations.view"
-            if request.method in ("GET", "HEAD", "OPTIONS")
-            else "organisations.manage"
-        )
-        if needed not in permissions:
-            raise PermissionDenied(_("Your roles do not allow this."))
-
-    def get_queryset(self):
-        organisation = getattr(self, "organisation", None)
-        if organisation is None:  # schema generation
-            return self.queryset.none()
-        return self.queryset.filter(organisation=organisation)
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["organisation"] = getattr(self, "organisation", None)
-        return context
 
     def _input(self, serializer_class):
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())

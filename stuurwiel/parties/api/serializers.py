@@ -21,7 +21,17 @@ class TeamSerializer(OrganisationScopedSerializer):
 class PersonSerializer(OrganisationScopedSerializer):
     class Meta:
         model = Person
-        fields = ["id", "name", "email", "job_title", "team", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "email",
+            "job_title",
+            "team",
+            "supplier",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class SupplierSerializer(OrganisationScopedSerializer):
