@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from stuurwiel.changelog.filtersets import ChangeLogEntryFilterSet
+from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.changelog.selectors import changes_for_organisation
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.organisations import access
@@ -20,6 +21,7 @@ class ChangeFeedView(OrganisationViewMixin, TemplateView):
 
     template_name = "changelog/feed.html"
     permission_required = "changelog.view"
+    access_model = ChangeLogEntry
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -52,6 +54,7 @@ class ChangeFeedExportView(OrganisationViewMixin, View):
     spreadsheets expect), streamed so a long history does not fill memory."""
 
     permission_required = "changelog.view"
+    access_model = ChangeLogEntry
 
     def get(self, request, *args, **kwargs):
         filterset = ChangeLogEntryFilterSet(

@@ -98,7 +98,7 @@ class OrganisationAccessPermission(BasePermission):
         if not getattr(request.user, "is_authenticated", False):
             return False
         view.resolve_organisation(request)
-        return view.access.holds(view.required_permission(request))
+        return view.access.holds_for(view.required_permission(request), view.queryset.model)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:

@@ -11,7 +11,7 @@ from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.frameworks.models import FrameworkPart
 from stuurwiel.graph import filtersets, forms, selectors, services
-from stuurwiel.graph.models import Element, Subject
+from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations import access
 
 # --- Subjects --------------------------------------------------------------------
@@ -209,6 +209,9 @@ class LookupView(OrganisationViewMixin, TemplateView):
 
     permission_required = "graph.view"
     queryset = None  # set by subclasses; organisation-scoped per request
+
+    def get_access_model(self):
+        return self.queryset.model
     url_name = ""
 
     def get(self, request, *args, **kwargs):
@@ -241,6 +244,7 @@ class ElementPartsView(OrganisationViewMixin, View):
     subject, the chosen parts kept; the form swaps them in when the subject changes."""
 
     permission_required = "graph.change"
+    access_model = Element
 
     def get(self, request, *args, **kwargs):
         form = forms.ElementForm(
@@ -258,6 +262,7 @@ class RelationLinkTypesView(OrganisationViewMixin, View):
     that source element; the form swaps them in when the source changes."""
 
     permission_required = "graph.change"
+    access_model = Relation
 
     def get(self, request, *args, **kwargs):
         chosen = request.GET.get("link_type", "")

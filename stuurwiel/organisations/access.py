@@ -154,6 +154,19 @@ class Access:
         """Whether the member holds ``permission`` on at least some objects."""
         return bool(self.grants.get(permission))
 
+    def holds_for(self, permission: str, model: type[models.Model] | None) -> bool:
+        """Whether the member holds ``permission`` on at least some ``model``
+        objects: a scoped grant counts only for models that lie inside subjects, an
+        own-records grant only for models that belong to someone."""
+        grant = self.grants.get(permission)
+        if not grant:
+            return False
+        if model is None or grant.everything:
+            return True
+        return bool(
+            (grant.subject_ids and _scope_lookups(model)) or (grant.own and _owner_lookup(model))
+        )
+
     def holds_everywhere(self, permission: str) -> bool:
         grant = self.grants.get(permission)
         return bool(grant and grant.everything)

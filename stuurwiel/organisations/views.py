@@ -15,6 +15,7 @@ from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.graph.selectors import subject_queryset
 from stuurwiel.organisations import access, filtersets, forms, selectors, services
+from stuurwiel.organisations.models import Organisation
 from stuurwiel.organisations.roles import may_create_organisation
 
 MANAGE = "organisations.manage"
@@ -98,6 +99,7 @@ class OrganisationEditView(OrganisationViewMixin, TemplateView):
 
     template_name = "organisations/organisation_form.html"
     permission_required = MANAGE
+    access_model = Organisation
 
     def get(self, request, *args, **kwargs):
         return self.render_form(forms.OrganisationForm(instance=self.organisation))
@@ -196,6 +198,7 @@ class MembershipHistoryView(MembershipMixin, generic.ObjectHistoryView):
 class MembershipAddView(MembershipMixin, TemplateView):
     template_name = "organisations/membership_add.html"
     permission_required = MANAGE
+    action = "change"
 
     def get(self, request, *args, **kwargs):
         return self.render_form(forms.MembershipAddForm())
@@ -244,6 +247,7 @@ class MembershipEditView(MembershipMixin, TemplateView):
 
     template_name = "organisations/membership_form.html"
     permission_required = MANAGE
+    action = "change"
 
     def get(self, request, *args, **kwargs):
         membership = self.get_object()
@@ -292,6 +296,7 @@ class MembershipActiveView(MembershipMixin, TemplateView):
 
     template_name = "organisations/membership_confirm_active.html"
     permission_required = MANAGE
+    action = "change"
     activate: bool
 
     def get_context_data(self, **kwargs):

@@ -44,6 +44,9 @@ class ObjectMixin(OrganisationViewMixin):
             self.permission_required = access.permission_for(self.model, self.action)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_access_model(self):
+        return self.model
+
     def get_queryset(self) -> QuerySet:
         return access.restrict(self.queryset.filter(organisation=self.organisation), self.access)
 

@@ -19,6 +19,8 @@ class OrganisationViewMixin:
     """
 
     permission_required: str = ""
+    # The model the permission is about; ``None``: any grant of it opens the page.
+    access_model = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -28,9 +30,14 @@ class OrganisationViewMixin:
         self.access = request.access = access.access_from_membership(self.membership)
         access.remember(self.access)
         self.permissions = request.permissions = self.access.permissions
-        if self.permission_required and not self.access.holds(self.permission_required):
+        if self.permission_required and not self.access.holds_for(
+            self.permission_required, self.get_access_model()
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_access_model(self):
+        return self.access_model
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

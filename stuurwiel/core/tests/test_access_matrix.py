@@ -1,0 +1,341 @@
+"""Role × URL: every page and endpoint answers every role, organisation-wide and
+scoped to one subject, as the permission matrix says — generated from the URL
+configuration and from :data:`~stuurwiel.organisations.access.PERMISSION_MATRIX`.
+
+The expected answer is worked out here from the matrix itself (its reaches), not
+by asking the access layer, so the test checks both the layer and every view that
+should use it:
+
+- the member holds the view's permission nowhere (for that kind of object) → 403;
+- the object is one they may not see → 404, exactly as for an id that does not exist;
+- they may see it but the page or method changes it, and they may not → 403;
+- otherwise the request is allowed (anything but 403/404/500).
+
+Targets per model: an object inside the scope subject and one outside it (models
+that lie in subjects), the member's own record and someone else's (models that
+belong to someone). A new page or endpoint is covered automatically; a view whose
+permission the test cannot read fails and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.core.tests.test_isolation import org_urls
+from stuurwiel.frameworks.models import Framework
+from stuurwiel.frameworks.views import PlatformAdminRequiredMixin
+from stuurwiel.graph.models import Element, Relation, Subject
+from stuurwiel.organisations.access import PERMISSION_MATRIX, Reach, permission_for
+from stuurwiel.organisations.choices import Role
+from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
+from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+
+ALLOWED = "allowed"
+
+
+@dataclass(frozen=True)
+class Variant:
+    role: str
+    scoped: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}@scope" if self.scoped else self.role
+
+
+ALL_VARIANTS = [Variant(role, scoped) for role in Role.values for scoped in (False, True)]
+
+
+def _signature(variant: Variant) -> tuple:
+    permissions = sorted({p for grants in PERMISSION_MATRIX.values() for p in grants})
+    return tuple(
+        (p, reach.everything, reach.inside, reach.own)
+        for p in permissions
+        if (reach := _reaches(variant, p))
+    ) + (variant.role in (Role.SUPPLIER_USER, Role.REQUESTER),)
+
+
+# --- The expectation, from the matrix ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reaches:
+    everything: bool
+    inside: bool
+    own: bool
+
+
+def _reaches(variant: Variant, permission: str) -> Reaches:
+    reach = PERMISSION_MATRIX.get(variant.role, {}).get(permission)
+    return Reaches(
+        everything=reach == Reach.ORGANISATION or (reach == Reach.SCOPE and not variant.scoped),
+        inside=variant.scoped and reach in (Reach.SCOPE, Reach.LINKED),
+        own=reach == Reach.OWN,
+    )
+
+
+def _distinct(variants: list[Variant]) -> list[Variant]:
+    """One variant per distinct set of grants: two roles the matrix treats alike
+    would get the same answers everywhere, so one of them is enough."""
+    seen: dict[tuple, Variant] = {}
+    for variant in variants:
+        seen.setdefault(_signature(variant), variant)
+    return list(seen.values())
+
+
+VARIANTS = _distinct(ALL_VARIANTS)
+
+
+def _scoped_model(model) -> bool:
+    return model is not None and getattr(model, "access_scope", None) is not None
+
+
+def _owned_model(model) -> bool:
+    return model is not None and getattr(model, "access_owner", None) is not None
+
+
+def _opens(reaches: Reaches, model) -> bool:
+    if model is None:
+        return reaches.everything or reaches.inside or reaches.own
+    return (
+        reaches.everything
+        or (reaches.inside and _scoped_model(model))
+        or (reaches.own and _owned_model(model))
+    )
+
+
+def _reaches_target(reaches: Reaches, kind: str) -> bool:
+    return (
+        reaches.everything
+        or (reaches.inside and kind == "inside")
+        or (reaches.own and kind == "own")
+    )
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a view says it needs for one method."""
+
+    permission: str
+    model: Any
+    changes: bool  # whether the request changes (or opens a page to change) the object
+    handled: bool  # whether the view has this method at all
+    platform_admin: bool = False
+
+
+def _declared(callback, method: str) -> Declared:
+    api_view = getattr(callback, "cls", None)
+    if api_view is not None:
+        model = api_view.queryset.model
+        handled = method in callback.actions
+        changes = handled and method != "get"
+        return Declared(
+            permission_for(model, "change" if changes else "view"), model, changes, handled
+        )
+    view = callback.view_class
+    handled = hasattr(view, method)
+    platform_admin = issubclass(view, PlatformAdminRequiredMixin)
+    queryset = getattr(view, "queryset", None)
+    action = getattr(view, "action", None)
+    if queryset is not None and action is not None:  # the generic object views
+        model = queryset.model
+        permission = view.permission_required or permission_for(model, action)
+        return Declared(permission, model, action != "view", handled, platform_admin)
+    permission = getattr(view, "permission_required", "")
+    assert permission, f"{view.__name__}: declare permission_required"
+    model = getattr(view, "access_model", None)
+    if model is None and queryset is not None:
+        model = queryset.model
+    changes = permission.endswith((".change", ".manage"))
+    return Declared(permission, model, changes, handled, platform_admin)
+
+
+def expected(variant: Variant, declared: Declared, target_kind: str | None) -> int | str:
+    if declared.platform_admin:
+        return 403
+    if not _opens(_reaches(variant, declared.permission), declared.model):
+        return 403
+    if not declared.handled:
+        return 405
+    if target_kind is not None:
+        view_permission = permission_for(declared.model, "view")
+        if not _reaches_target(_reaches(variant, view_permission), target_kind):
+            return 404
+        if declared.changes and not _reaches_target(
+            _reaches(variant, declared.permission), target_kind
+        ):
+            return 403
+    return ALLOWED
+
+
+# --- The world ---------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    members: dict[Variant, Any]
+    targets: dict[Any, dict[Variant | None, list[tuple[str, Any]]]]
+    framework: Framework
+
+
+def _build_world() -> World:
+    org = Organisation.objects.create(name="Gemeente Alfa", slug="alfa")
+    inside = Subject.objects.create(organisation=org, name="Binnen", kind="service")
+    outside = Subject.objects.create(organisation=org, name="Buiten", kind="service")
+    elements = {
+        subject: [
+            Element.objects.create(
+                organisation=org, subject=subject, name=f"{subject.name} {n}", element_type="goal"
+            )
+            for n in (1, 2)
+        ]
+        for subject in (inside, outside)
+    }
+    relations = {
+        subject: Relation.objects.create(
+            organisation=org,
+            source=elements[subject][0],
+            target=elements[subject][1],
+            relation_type="influence",
+        )
+        for subject in (inside, outside)
+    }
+    own_team = Team.objects.create(organisation=org, name="Eigen team")
+    other_team = Team.objects.create(organisation=org, name="Ander team")
+    own_supplier = Supplier.objects.create(organisation=org, name="Eigen leverancier")
+    other_supplier = Supplier.objects.create(organisation=org, name="Andere leverancier")
+    other_person = Person.objects.create(organisation=org, name="Iemand anders")
+    other_stakeholder = Stakeholder.objects.create(
+        organisation=org, name="Anderen", category="people", interest="high", influence="low"
+    )
+    other_membership = Membership.objects.create(
+        organisation=org, user=get_user_model().objects.create_user(username="iemand")
+    )
+    entry = ChangeLogEntry.objects.create(
+        organisation=org,
+        action="create",
+        object_id=str(outside.pk),
+        object_repr=str(outside),
+        content_type=ContentType.objects.get_for_model(Subject),
+    )
+    framework = Framework.objects.create(
+        urn="urn:test:fw", ref_id="testfw", version=1, name_nl="T", name_en="T", content_hash="x"
+    )
+    members: dict[Variant, Any] = {}
+    own: dict[Variant, dict[Any, Any]] = {}
+    for variant in VARIANTS:
+        user = get_user_model().objects.create_user(username=variant.label.replace("@", "-"))
+        membership = Membership.objects.create(organisation=org, user=user)
+        RoleAssignment.objects.create(
+            membership=membership, role=variant.role, subject=inside if variant.scoped else None
+        )
+        person = Person.objects.create(
+            organisation=org,
+            name=f"Persoon {variant.label}",
+            team=own_team,
+            supplier=own_supplier,
+            user=user,
+        )
+        stakeholder = Stakeholder.objects.create(
+            organisation=org,
+            name=f"Belanghebbende {variant.label}",
+            category="people",
+            interest="high",
+            influence="low",
+            contact=person,
+        )
+        members[variant] = user
+        own[variant] = {Person: person, Stakeholder: stakeholder, Membership: membership}
+    shared = {
+        Subject: [("inside", inside), ("outside", outside)],
+        Element: [("inside", elements[inside][0]), ("outside", elements[outside][0])],
+        Relation: [("inside", relations[inside]), ("outside", relations[outside])],
+        Team: [("own", own_team), ("other", other_team)],
+        Supplier: [("own", own_supplier), ("other", other_supplier)],
+        ChangeLogEntry: [("other", entry)],
+    }
+    targets: dict[Any, dict[Variant | None, list[tuple[str, Any]]]] = {
+        model: {None: pairs} for model, pairs in shared.items()
+    }
+    for model, other in (
+        (Person, other_person),
+        (Stakeholder, other_stakeholder),
+        (Membership, other_membership),
+    ):
+        targets[model] = {v: [("own", own[v][model]), ("other", other)] for v in VARIANTS}
+    return World(members=members, targets=targets, framework=framework)
+
+
+def _targets(world: World, model, variant: Variant) -> list[tuple[str, Any]]:
+    by_variant = world.targets.get(model)
+    assert by_variant is not None, f"Add targets for {model.__name__} to the access test's world"
+    return by_variant.get(None) or by_variant[variant]
+
+
+def _methods(callback) -> list[str]:
+    api_view = getattr(callback, "cls", None)
+    if api_view is not None:
+        writes = [m for m in ("post", "patch") if m in callback.actions]
+        return ["get", *writes[:1]]
+    return ["get", "post"] if hasattr(callback.view_class, "post") else ["get"]
+
+
+def _url(name: str, kwargs: frozenset, world: World, target) -> str:
+    values: dict[str, Any] = {"org": "alfa"}
+    if "pk" in kwargs:
+        values["pk"] = target.pk
+    if "ref_id" in kwargs:
+        values["ref_id"] = world.framework.ref_id
+    unknown = kwargs - {"org", "pk", "ref_id"}
+    assert not unknown, f"{name}: teach the access test the URL arguments {sorted(unknown)}"
+    return reverse(name, kwargs=values)
+
+
+def _status(client: Client, method: str, url: str) -> int:
+    # Every request is rolled back, so a permitted delete or edit changes nothing
+    # for the next role.
+    with transaction.atomic():
+        response = getattr(client, method)(url, content_type="application/json")
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name,kwargs,callback", org_urls(), ids=[name for name, _, _ in org_urls()]
+)
+def test_every_role_gets_what_the_permission_matrix_says(name, kwargs, callback):
+    world = _build_world()
+    mismatches = []
+    for variant in VARIANTS:
+        client = Client()
+        client.force_login(world.members[variant])
+        for method in _methods(callback):
+            declared = _declared(callback, method)
+            pk = "pk" in kwargs
+            targets = _targets(world, declared.model, variant) if pk else [(None, None)]
+            for kind, target in targets:
+                url = _url(name, kwargs, world, target)
+                want = expected(variant, declared, kind)
+                got = _status(client, method, url)
+                allowed = got not in (403, 404) and got < 500
+                if (want == ALLOWED and not allowed) or (want != ALLOWED and got != want):
+                    mismatches.append(
+                        f"{variant.label} {method.upper()} {url} ({kind}): {got}, expected {want}"
+                    )
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_matrix_names_only_known_roles_and_reaches():
+    assert set(PERMISSION_MATRIX) == set(Role.values)
+    for grants in PERMISSION_MATRIX.values():
+        assert all(isinstance(reach, Reach) for reach in grants.values())
