@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "stuurwiel.core.middleware.UnstorableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -141,6 +142,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "stuurwiel.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -160,6 +166,10 @@ SPECTACULAR_SETTINGS = {
     # One shared choice set used by several fields gets one name in the schema.
     "ENUM_NAME_OVERRIDES": {"LevelEnum": "stuurwiel.parties.choices.Level"},
 }
+
+# API request bodies: at most this many bytes and this many levels of nesting.
+STUURWIEL_API_MAX_BODY = 1_000_000
+STUURWIEL_API_MAX_DEPTH = 32
 
 # Paging of HTML list pages; the API uses REST_FRAMEWORK["PAGE_SIZE"].
 STUURWIEL_LIST_PAGE_SIZE = 50

@@ -47,3 +47,8 @@ urlpatterns = [
     path("api/o/<slug:org>/", include(api_org_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "stuurwiel.core.views.errors.bad_request"
+handler403 = "stuurwiel.core.views.errors.permission_denied"
+handler404 = "stuurwiel.core.views.errors.page_not_found"
+handler500 = "stuurwiel.core.views.errors.server_error"

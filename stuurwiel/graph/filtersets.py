@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from stuurwiel.core.filtersets import SearchFilterSet
+from stuurwiel.core.filtersets import IdFilter, SearchFilterSet
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.choices import ElementType, RelationType, SubjectKind, SubjectStatus
 from stuurwiel.graph.forms import PartChoiceField
@@ -104,8 +104,8 @@ class RelationFilterSet(SearchFilterSet):
     subject = django_filters.ModelChoiceFilter(
         queryset=_subjects, label=_("Subject"), method="filter_subject"
     )
-    source = django_filters.NumberFilter(field_name="source_id", label=_("From (element id)"))
-    target = django_filters.NumberFilter(field_name="target_id", label=_("To (element id)"))
+    source = IdFilter(field_name="source_id", label=_("From (element id)"))
+    target = IdFilter(field_name="target_id", label=_("To (element id)"))
     link_type = django_filters.ModelChoiceFilter(
         queryset=LinkType.objects.select_related("framework").order_by(
             "framework__name_nl", "ref_id"

@@ -212,6 +212,7 @@ class LookupView(OrganisationViewMixin, TemplateView):
 
     def get_access_model(self):
         return self.queryset.model
+
     url_name = ""
 
     def get(self, request, *args, **kwargs):

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from stuurwiel.core.filtersets import SearchFilterSet
+from stuurwiel.core.filtersets import IdFilter, SearchFilterSet
 from stuurwiel.parties.choices import Level, ValueCategory
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 
@@ -16,7 +16,7 @@ class TeamFilterSet(SearchFilterSet):
 
 class PersonFilterSet(SearchFilterSet):
     search_fields = ("name", "email", "job_title")
-    team = django_filters.NumberFilter(field_name="team_id", label=_("Team"))
+    team = IdFilter(field_name="team_id", label=_("Team"))
 
     class Meta:
         model = Person

@@ -1,0 +1,40 @@
+"""Requests whose URL or form data hold characters no database can store (a NUL,
+a broken UTF-16 surrogate) are refused with 400 before any view runs: PostgreSQL
+raised on them deep inside a lookup (``/api/frameworks/parts/%00/``), a 500."""
+
+from __future__ import annotations
+
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+from stuurwiel.core.text import text_problem
+
+
+class UnstorableInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._problem(request):
+            message = _("The address or the form holds a character that cannot be stored.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _problem(request) -> bool:
+        if text_problem(request.path):
+            return True
+        for key, values in request.GET.lists():
+            if text_problem(key) or any(text_problem(v) for v in values):
+                return True
+        content_type = request.content_type or ""
+        if request.method == "POST" and content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            for key, values in request.POST.lists():
+                if text_problem(key) or any(text_problem(v) for v in values):
+                    return True
+        return False
