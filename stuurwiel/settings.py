@@ -167,6 +167,23 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LevelEnum": "stuurwiel.parties.choices.Level"},
 }
 
+# Where people reach this installation; links in e-mails (invitations) start here.
+STUURWIEL_BASE_URL = env_str("STUURWIEL_BASE_URL", "http://127.0.0.1:8000")
+
+# E-mail: the console in the demo and in debug mode, SMTP otherwise.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO or DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stuurwiel <stuurwiel@localhost>")
+
 # API request bodies: at most this many bytes and this many levels of nesting.
 STUURWIEL_API_MAX_BODY = 1_000_000
 STUURWIEL_API_MAX_DEPTH = 32

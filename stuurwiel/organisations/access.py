@@ -339,6 +339,22 @@ def permitted(access: Access, action: str, obj: Any) -> bool:
     return False
 
 
+def is_own_membership(access: Access, membership: Any) -> bool:
+    return getattr(access.user, "pk", None) is not None and membership.user_id == access.user.pk
+
+
+def sees_member_email(access: Access, membership: Any) -> bool:
+    """A member's e-mail address is shown to the organisation's admins (who
+    invited them at it) and to the member themselves only."""
+    return is_own_membership(access, membership) or access.holds_everywhere("organisations.manage")
+
+
+def sees_member_username(access: Access, membership: Any) -> bool:
+    """A username is a login name of the installation, which may be shared by
+    several organisations: only its holder sees it."""
+    return is_own_membership(access, membership)
+
+
 def may_add(access: Access, model: type[models.Model]) -> bool:
     """Whether the member may create some ``model`` object (an "add" button):
     anywhere, or inside a subject of their scope for models that lie in one."""

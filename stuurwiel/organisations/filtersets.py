@@ -8,7 +8,9 @@ from stuurwiel.organisations.models import Membership
 
 
 class MembershipFilterSet(SearchFilterSet):
-    search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
+    # By the organisation's name for the member only: searching on usernames or
+    # e-mail addresses would let anyone who may read the list probe for them.
+    search_fields = ("name",)
     role = django_filters.ChoiceFilter(
         field_name="role_assignments__role", choices=Role.choices, label=_("Role"), distinct=True
     )

@@ -90,59 +90,28 @@ class OrganisationCreateForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
-class MembershipAddForm(forms.Form):
-    """Add an existing user by username, or create a new user, with organisation-wide roles."""
+class MembershipInviteForm(forms.Form):
+    """Invite someone by e-mail address, with organisation-wide roles.
 
-    EXISTING = "existing"
-    NEW = "new"
+    There is no "existing user by username": an admin of one organisation must not
+    be able to look up, or probe for, accounts of another (see
+    :func:`~stuurwiel.organisations.services.membership_invite`).
+    """
 
-    kind = forms.ChoiceField(
-        label=_("Who becomes a member?"),
-        choices=[(EXISTING, _("An existing user")), (NEW, _("A new user"))],
-        initial=EXISTING,
-        widget=forms.RadioSelect,
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_(
+            "The invitation goes here. Someone who already has a Stuurwiel account with "
+            "this address is added with that account."
+        ),
     )
-    existing_username = forms.CharField(
-        label=_("Username of the existing user"), max_length=150, required=False
-    )
-    username = forms.CharField(label=_("Username"), max_length=150, required=False)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    password = forms.CharField(
-        label=_("Initial password"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Pass it on safely; the new member changes it after logging in."),
+    name = forms.CharField(
+        label=_("Name"), max_length=200, help_text=_("As your organisation knows the person.")
     )
     roles = _roles_field(
         _("For the whole organisation. Roles for one subject are set on the member's edit page.")
     )
     change_reason = _reason_field()
-
-    EXISTING_FIELDS = ("existing_username",)
-    NEW_FIELDS = ("username", "first_name", "last_name", "email", "password")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        required = _("This field is required.")
-        if data.get("kind") == self.EXISTING:
-            username = data.get("existing_username", "").strip()
-            if not username:
-                self.add_error("existing_username", required)
-            else:
-                data["user"] = get_user_model().objects.filter(username=username).first()
-                if data["user"] is None:
-                    self.add_error("existing_username", _("There is no user with this username."))
-        elif data.get("kind") == self.NEW:
-            for name in ("username", "password"):
-                if not data.get(name):
-                    self.add_error(name, required)
-        return data
-
-    def user_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.NEW_FIELDS}
 
 
 class MembershipRolesForm(forms.Form):

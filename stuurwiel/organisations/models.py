@@ -54,6 +54,12 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("user"),
     )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The member's name as this organisation knows them."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -74,8 +80,14 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.user.get_full_name() or self.user.get_username()
-        return f"{who} @ {self.organisation}"
+        # The organisation's own name for the member: an account may belong to
+        # several organisations, and what one calls it is not shown to another.
+        return self.name or self.user.get_username()
+
+    def save(self, *args, **kwargs):
+        if not self.name:  # the services always give one; this covers direct creates
+            self.name = (self.user.get_full_name() or self.user.get_username())[:200]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return self._url("detail")
@@ -104,7 +116,7 @@ class Membership(models.Model):
 
     @property
     def full_name(self) -> str:
-        return self.user.get_full_name()
+        return self.name
 
     @property
     def email(self) -> str:

@@ -11,16 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.core.exceptions import ConflictError
+from stuurwiel.core.text import clean_text
+from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
 
@@ -84,8 +94,10 @@ def organisation_create(
         organisation=organisation,
     )
     if admin is not None:
-        membership_create(
-            organisation=organisation, by=by, user=admin, roles=[ADMIN], reason=reason
+        # Part of creating the organisation (a platform admin's act), so no member's
+        # permission is asked: there are no members yet.
+        _membership_add(
+            organisation=organisation, by=by, user=admin, roles=[ADMIN], reason=reason, name=""
         )
     return organisation
 
@@ -98,6 +110,7 @@ def organisation_update(
     unknown = set(data) - set(ORGANISATION_FIELDS)
     if unknown:
         raise ValueError(f"organisation_update cannot change {sorted(unknown)}")
+    access.require(by=by, organisation=instance, action="change", obj=instance)
     fresh = Organisation.objects.select_for_update().get(pk=instance.pk)
     if version is None or int(version) != fresh.version:
         raise ConflictError(fresh.version)
@@ -208,20 +221,49 @@ def _last_admin_error(membership: Membership) -> ValidationError:
 
 @transaction.atomic
 def membership_create(
-    *, organisation: Organisation, by: Any, user: Any, roles: Iterable[RoleSpec], reason: str = ""
+    *,
+    organisation: Organisation,
+    by: Any,
+    user: Any,
+    roles: Iterable[RoleSpec],
+    reason: str = "",
+    name: str = "",
 ) -> Membership:
-    """Make ``user`` a member of ``organisation`` with ``roles``."""
+    """Make ``user`` a member of ``organisation`` with ``roles``; ``name`` is how
+    the organisation knows them (default: the account's name)."""
+    access.require(
+        by=by, organisation=organisation, action="change", obj=Membership(organisation=organisation)
+    )
+    return _membership_add(
+        organisation=organisation, by=by, user=user, roles=roles, reason=reason, name=name
+    )
+
+
+def _membership_add(
+    *,
+    organisation: Organisation,
+    by: Any,
+    user: Any,
+    roles: Iterable[RoleSpec],
+    reason: str,
+    name: str,
+) -> Membership:
     _lock_organisation(organisation.pk)
     existing = Membership.objects.filter(organisation=organisation, user=user).first()
     if existing is not None:
         message = (
-            _("{user} is already a member of this organisation.")
+            _("{member} is already a member of this organisation.")
             if existing.is_active
-            else _("{user} was a member before; activate that membership instead.")
+            else _("{member} was a member before; activate that membership instead.")
         )
-        raise ValidationError({"user": message.format(user=user)})
+        raise ValidationError({"user": message.format(member=existing)})
     wanted = _clean_roles(organisation=organisation, roles=roles)
-    membership = Membership.objects.create(organisation=organisation, user=user)
+    name = clean_text(name, field="name", max_length=200).strip()
+    membership = Membership.objects.create(
+        organisation=organisation,
+        user=user,
+        name=name or user.get_full_name() or user.get_username(),
+    )
     RoleAssignment.objects.bulk_create(
         RoleAssignment(membership=membership, role=role, subject=subject)
         for (role, _subject_id), subject in wanted.items()
@@ -234,6 +276,100 @@ def membership_create(
         reason=reason,
     )
     return membership
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    organisation: Organisation,
+    by: Any,
+    email: str,
+    name: str,
+    roles: Iterable[RoleSpec],
+    reason: str = "",
+) -> Membership:
+    """Invite someone by e-mail address: the account with that address becomes a
+    member, or a new account is made for it (without a password: the invitation
+    carries a link to choose one).
+
+    The answer is the same either way, and shows only what the admin typed (the
+    address and the name the organisation knows the person by), so inviting can
+    neither reveal who someone is in another organisation nor probe which
+    accounts exist. An address held by several accounts goes to the oldest.
+    """
+    email = _clean_email(email)
+    name = clean_text(name, field="name", max_length=200).strip()
+    if not name:
+        raise ValidationError({"name": _("Give the name this organisation knows the person by.")})
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    created = user is None
+    if created:
+        user = _invited_user_create(email=email, name=name, by=by, reason=reason)
+    membership = membership_create(
+        organisation=organisation, by=by, user=user, roles=roles, reason=reason, name=name
+    )
+    transaction.on_commit(lambda: invitation_send(membership=membership, new_account=created))
+    return membership
+
+
+def _clean_email(email: Any) -> str:
+    email = clean_text(email, field="email", max_length=254).strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from exc
+    return email
+
+
+def _invited_user_create(*, email: str, name: str, by: Any, reason: str) -> Any:
+    """An account for an invited address: its username is the address (with a
+    number if that username is taken), and it has no usable password yet."""
+    user_model = get_user_model()
+    username, n = email[:150], 1
+    while user_model.objects.filter(username__iexact=username).exists():
+        n += 1
+        suffix = f"-{n}"
+        username = f"{email[: 150 - len(suffix)]}{suffix}"
+    first_name, _sep, last_name = name.partition(" ")
+    user = user_model(
+        username=username, email=email, first_name=first_name[:150], last_name=last_name[:150]
+    )
+    user.set_unusable_password()
+    user.save()
+    change_record(
+        instance=user,
+        action=ChangeAction.CREATE,
+        by=by,
+        after={field: getattr(user, field) for field in USER_LOGGED_FIELDS},
+        reason=reason,
+    )
+    return user
+
+
+def invitation_send(*, membership: Membership, new_account: bool) -> None:
+    """E-mail the invitation: a link to choose a password for a new account, a
+    link to log in for an existing one. Django's e-mail backend sends it (the
+    console in the demo)."""
+    user = membership.user
+    base = settings.STUURWIEL_BASE_URL.rstrip("/")
+    if new_account:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = base + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    else:
+        link = base + reverse("login")
+    context = {
+        "membership": membership,
+        "organisation": membership.organisation,
+        "link": link,
+        "new_account": new_account,
+    }
+    subject = _("You have been invited to {organisation} in Stuurwiel").format(
+        organisation=membership.organisation
+    )
+    body = render_to_string("organisations/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
 
 
 @transaction.atomic
@@ -268,6 +404,7 @@ def membership_roles_set(
     as warnings (:func:`~stuurwiel.organisations.selectors.membership_role_conflicts`);
     refusing them per service or per call comes with the workflow engine.
     """
+    access.require(by=by, organisation=membership.organisation, action="change", obj=membership)
     _lock_organisation(membership.organisation_id)
     fresh = _lock_membership(membership, version, required=True)
     wanted = _clean_roles(organisation=fresh.organisation, roles=roles)
@@ -306,6 +443,7 @@ def membership_roles_set(
 def _membership_active_set(
     *, membership: Membership, by: Any, active: bool, version: int | None, reason: str
 ) -> Membership:
+    access.require(by=by, organisation=membership.organisation, action="change", obj=membership)
     _lock_organisation(membership.organisation_id)
     fresh = _lock_membership(membership, version, required=False)
     if fresh.is_active == active:

@@ -150,16 +150,18 @@ class MembershipMixin(generic.ObjectMixin):
 class MembershipListView(MembershipMixin, generic.ObjectListView):
     filterset_class = filtersets.MembershipFilterSet
     columns = [
-        Column("user.username", gettext_lazy("Username"), link=True),
-        Column("full_name", gettext_lazy("Name")),
-        Column("email", gettext_lazy("E-mail")),
+        Column("full_name", gettext_lazy("Name"), link=True),
         Column("role_labels", gettext_lazy("Roles")),
         Column("is_active", gettext_lazy("Active")),
         Column("conflict_warning", gettext_lazy("Function separation")),
     ]
+    # E-mail addresses: for the organisation's admins only (usernames for nobody else).
+    contact_columns = [Column("email", gettext_lazy("E-mail"))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.access.holds_everywhere(MANAGE):
+            context["columns"] = [self.columns[0], *self.contact_columns, *self.columns[1:]]
         page = context["page"]
         page.object_list = list(page.object_list)
         for membership in page.object_list:
@@ -173,15 +175,21 @@ class MembershipListView(MembershipMixin, generic.ObjectListView):
 
 class MembershipDetailView(MembershipMixin, generic.ObjectDetailView):
     detail_fields = [
-        Column("user.username", gettext_lazy("Username")),
         Column("full_name", gettext_lazy("Name")),
-        Column("email", gettext_lazy("E-mail")),
         Column("is_active", gettext_lazy("Active")),
     ]
+    email_fields = [Column("email", gettext_lazy("E-mail"))]
+    username_fields = [Column("user.username", gettext_lazy("Username"))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         membership = context["object"]
+        fields = list(self.detail_fields)
+        if access.sees_member_email(self.access, membership):
+            fields += self.email_fields
+        if access.sees_member_username(self.access, membership):
+            fields += self.username_fields
+        context["detail_fields"] = fields
         assignments = list(membership.role_assignments.all())
         context.update(
             org_wide_roles=[a for a in assignments if a.subject_id is None],
@@ -201,39 +209,32 @@ class MembershipAddView(MembershipMixin, TemplateView):
     action = "change"
 
     def get(self, request, *args, **kwargs):
-        return self.render_form(forms.MembershipAddForm())
+        return self.render_form(forms.MembershipInviteForm())
 
     def post(self, request, *args, **kwargs):
-        form = forms.MembershipAddForm(request.POST)
+        form = forms.MembershipInviteForm(request.POST)
         if not form.is_valid():
             return self.render_form(form, status=400)
         data = form.cleaned_data
-        roles = data["roles"]
         try:
-            if data["kind"] == form.EXISTING:
-                membership = services.membership_create(
-                    organisation=self.organisation,
-                    by=request.user,
-                    user=data["user"],
-                    roles=roles,
-                    reason=data["change_reason"],
-                )
-            else:
-                membership = services.membership_create_for_new_user(
-                    organisation=self.organisation,
-                    by=request.user,
-                    user_data=form.user_data(),
-                    roles=roles,
-                    reason=data["change_reason"],
-                )
+            membership = services.membership_invite(
+                organisation=self.organisation,
+                by=request.user,
+                email=data["email"],
+                name=data["name"],
+                roles=data["roles"],
+                reason=data["change_reason"],
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "user" in exc.error_dict:
-                # "user" is the chosen user; the form calls that field existing_username.
-                exc.error_dict["existing_username"] = exc.error_dict.pop("user")
+                exc.error_dict["email"] = exc.error_dict.pop("user")
             _add_errors(form, exc)
             return self.render_form(form, status=400)
         messages.success(
-            request, _("{user} is now a member.").format(user=membership.user.get_username())
+            request,
+            _("{name} is now a member; an invitation has been sent to {email}.").format(
+                name=membership.name, email=data["email"]
+            ),
         )
         return HttpResponseRedirect(membership.get_absolute_url())
 
@@ -279,9 +280,7 @@ class MembershipEditView(MembershipMixin, TemplateView):
         except ConflictError as exc:
             form.add_error(None, str(exc))
             return self.render_form(membership, form, formset, status=409)
-        messages.success(
-            request, _("The roles of {user} have been saved.").format(user=membership.user)
-        )
+        messages.success(request, _("The roles of {user} have been saved.").format(user=membership))
         for conflict in selectors.membership_role_conflicts(membership):
             messages.warning(request, str(conflict))
         return HttpResponseRedirect(membership.get_absolute_url())
@@ -321,7 +320,7 @@ class MembershipActiveView(MembershipMixin, TemplateView):
         done = (
             _("{user} is a member again.") if self.activate else _("{user} has been deactivated.")
         )
-        messages.success(request, done.format(user=membership.user))
+        messages.success(request, done.format(user=membership))
         return HttpResponseRedirect(membership.get_absolute_url())
 
 

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stuurwiel.graph.models import Subject
+from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role, SeparationPrinciple
 from stuurwiel.organisations.models import Membership, Organisation
 from stuurwiel.organisations.selectors import membership_role_conflicts
@@ -100,10 +101,11 @@ class RoleConflictSerializer(serializers.Serializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
-    first_name = serializers.CharField(source="user.first_name", read_only=True)
-    last_name = serializers.CharField(source="user.last_name", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    """A member. ``email`` is given to the organisation's admins and to the member
+    themselves, ``username`` (the login name) to the member only; others get ``null``."""
+
+    username = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
     roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
     role_conflicts = serializers.SerializerMethodField(
         help_text="Role combinations function separation advises against (warnings only)."
@@ -113,10 +115,8 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = [
             "id",
-            "user",
+            "name",
             "username",
-            "first_name",
-            "last_name",
             "email",
             "is_active",
             "roles",
@@ -126,6 +126,22 @@ class MembershipSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def _viewer(self):
+        return self.context.get("access")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_username(self, obj: Membership) -> str | None:
+        viewer = self._viewer()
+        visible = viewer is not None and access.sees_member_username(viewer, obj)
+        return obj.user.get_username() if visible else None
+
+    @extend_schema_field(OpenApiTypes.EMAIL)
+    def get_email(self, obj: Membership) -> str | None:
+        viewer = self._viewer()
+        return (
+            obj.user.email if viewer is not None and access.sees_member_email(viewer, obj) else None
+        )
 
     @extend_schema_field(RoleConflictSerializer(many=True))
     def get_role_conflicts(self, obj: Membership) -> list[dict[str, Any]]:
@@ -145,39 +161,21 @@ class _OrganisationSubjectsMixin:
         )
 
 
-class NewUserSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
-    password = serializers.CharField(write_only=True, trim_whitespace=False)
-    first_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
-    last_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
-
-
 class MembershipCreateSerializer(_OrganisationSubjectsMixin, serializers.Serializer):
-    """Either ``username`` of an existing user or ``new_user`` to create one."""
+    """An invitation by e-mail address. The account with that address becomes a
+    member, or one is made for it; the answer is the same either way and shows
+    only what was given (never who the address belongs to elsewhere)."""
 
-    username = serializers.CharField(
-        required=False, help_text="Username of an existing user to add."
+    email = serializers.EmailField(help_text="Where the invitation goes.")
+    name = serializers.CharField(
+        max_length=200, help_text="The person's name as your organisation knows them."
     )
-    new_user = NewUserSerializer(required=False, help_text="A user to create and add.")
     roles = RoleAssignmentSerializer(many=True, required=False, default=list)
     reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_subjects(self.fields["roles"])
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("username" in attrs) == ("new_user" in attrs):
-            raise serializers.ValidationError(_("Give either username or new_user."))
-        if "username" in attrs:
-            user = get_user_model().objects.filter(username=attrs["username"]).first()
-            if user is None:
-                raise serializers.ValidationError(
-                    {"username": [_("There is no user with this username.")]}
-                )
-            attrs["user"] = user
-        return attrs
 
 
 class MembershipRolesSerializer(_OrganisationSubjectsMixin, serializers.Serializer):

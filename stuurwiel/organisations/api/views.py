@@ -113,30 +113,21 @@ class MembershipViewSet(
         return response
 
     def create(self, request, *args, **kwargs):
+        """Invite someone by e-mail address (see the request body's description)."""
         data = self._input(serializers.MembershipCreateSerializer)
-        roles = serializers.role_specs(data["roles"])
-        if "user" in data:
-            try:
-                membership = services.membership_create(
-                    organisation=self.organisation,
-                    by=request.user,
-                    user=data["user"],
-                    roles=roles,
-                    reason=data["reason"],
-                )
-            except DjangoValidationError as exc:
-                # The service speaks of the user; this endpoint was given a username.
-                if hasattr(exc, "error_dict") and "user" in exc.error_dict:
-                    exc.error_dict["username"] = exc.error_dict.pop("user")
-                raise
-        else:
-            membership = services.membership_create_for_new_user(
+        try:
+            membership = services.membership_invite(
                 organisation=self.organisation,
                 by=request.user,
-                user_data=dict(data["new_user"]),
-                roles=roles,
+                email=data["email"],
+                name=data["name"],
+                roles=serializers.role_specs(data["roles"]),
                 reason=data["reason"],
             )
+        except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict") and "user" in exc.error_dict:
+                exc.error_dict["email"] = exc.error_dict.pop("user")
+            raise
         return self._output(membership, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):

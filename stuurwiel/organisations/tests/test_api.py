@@ -17,6 +17,10 @@ def _membership(user):
     return Membership.objects.get(user=user)
 
 
+def _invite(api, body):
+    return api.post(MEMBERS, body, format="json")
+
+
 def _detail(user, suffix=""):
     return f"{MEMBERS}{_membership(user).pk}/{suffix}"
 
@@ -27,7 +31,7 @@ def test_list_shows_roles_and_conflicts(api_client, auditor_a, make_member, org_
     response = api_client(auditor_a).get(MEMBERS, {"role": "architect"})
     assert response.status_code == 200
     (row,) = response.json()["results"]
-    assert row["username"] == "arch" and row["is_active"] is True
+    assert row["name"] == "arch" and row["is_active"] is True
     assert [(r["role"], r["subject"]) for r in row["roles"]] == [
         ("architect", None),
         ("operator", subject_a.pk),
@@ -35,6 +39,20 @@ def test_list_shows_roles_and_conflicts(api_client, auditor_a, make_member, org_
     (conflict,) = row["role_conflicts"]
     assert conflict["scope"] == subject_a.pk and conflict["principle"] == "own_design"
     assert [r["role"] for r in conflict["roles"]] == ["architect", "operator"]
+
+
+def test_usernames_and_email_addresses_are_for_admins_and_the_member_only(
+    api_client, auditor_a, admin_a
+):
+    admin_a.email = "beheer@alfa.nl"
+    admin_a.save()
+    as_auditor = api_client(auditor_a).get(_detail(admin_a)).json()
+    assert as_auditor["email"] is None and as_auditor["username"] is None
+    own = api_client(auditor_a).get(_detail(auditor_a)).json()
+    assert own["username"] == "auditor-a"
+    as_admin = api_client(admin_a).get(_detail(auditor_a)).json()
+    assert as_admin["email"] == "" and as_admin["username"] is None
+    assert api_client(admin_a).get(_detail(admin_a)).json()["email"] == "beheer@alfa.nl"
 
 
 def test_retrieve_gives_an_etag(api_client, admin_a):
@@ -45,56 +63,86 @@ def test_retrieve_gives_an_etag(api_client, admin_a):
 def test_auditor_may_read_but_not_write(api_client, auditor_a, admin_a):
     api = api_client(auditor_a)
     assert api.get(_detail(admin_a)).status_code == 200
-    other = get_user_model().objects.create_user(username="los")
-    assert api.post(MEMBERS, {"username": "los"}, format="json").status_code == 403
+    body = {"email": "los@elders.nl", "name": "Los"}
+    assert api.post(MEMBERS, body, format="json").status_code == 403
     assert api.put(_detail(admin_a), {"roles": [], "version": 1}, format="json").status_code == 403
     assert api.post(_detail(admin_a, "deactivate/"), format="json").status_code == 403
-    assert not Membership.objects.filter(user=other).exists()
+    assert not get_user_model().objects.filter(email="los@elders.nl").exists()
 
 
-def test_create_for_an_existing_user(api_client, admin_a, org_a, subject_a):
-    get_user_model().objects.create_user(username="los")
-    response = api_client(admin_a).post(
-        MEMBERS,
-        {
-            "username": "los",
-            "roles": [{"role": "manager"}, {"role": "operator", "subject": subject_a.pk}],
-            "reason": "Via provisioning",
-        },
-        format="json",
+def test_inviting_an_address_with_an_account_adds_that_account(
+    api_client, admin_a, org_a, subject_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    existing = get_user_model().objects.create_user(
+        username="jvdberg", email="J.vdBerg@elders.nl", first_name="Jan", last_name="Geheim"
     )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(
+            api_client(admin_a),
+            {
+                "email": "j.vdberg@elders.nl",
+                "name": "Jan van den Berg",
+                "roles": [{"role": "manager"}, {"role": "operator", "subject": subject_a.pk}],
+                "reason": "Via provisioning",
+            },
+        )
     assert response.status_code == 201, response.content
-    assert sorted(r["role"] for r in response.json()["roles"]) == ["manager", "operator"]
-    entry = ChangeLogEntry.objects.get(action="create")
+    body = response.json()
+    assert sorted(r["role"] for r in body["roles"]) == ["manager", "operator"]
+    # Only what the admin gave comes back: not the account's own name.
+    assert body["name"] == "Jan van den Berg" and "Geheim" not in response.content.decode()
+    assert _membership(existing).organisation == org_a
+    entry = ChangeLogEntry.objects.get(action="create", content_type__model="membership")
     assert (entry.source, entry.actor, entry.reason) == ("api", admin_a, "Via provisioning")
+    (mail,) = mailoutbox
+    assert mail.to == ["J.vdBerg@elders.nl"] and "/accounts/login/" in mail.body
 
 
-def test_create_with_a_new_user(api_client, admin_a):
-    response = api_client(admin_a).post(
-        MEMBERS,
-        {
-            "new_user": {"username": "nieuw", "password": PASSWORD, "email": "n@alfa.nl"},
-            "roles": [{"role": "requester"}],
-        },
-        format="json",
-    )
+def test_inviting_a_new_address_makes_an_account_with_a_link_to_choose_a_password(
+    api_client, admin_a, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(
+            api_client(admin_a),
+            {"email": "n@alfa.nl", "name": "Nina Nieuw", "roles": [{"role": "requester"}]},
+        )
     assert response.status_code == 201, response.content
     assert response.json()["email"] == "n@alfa.nl"
-    assert get_user_model().objects.get(username="nieuw").check_password(PASSWORD)
+    user = get_user_model().objects.get(email="n@alfa.nl")
+    assert user.username == "n@alfa.nl" and not user.has_usable_password()
+    (mail,) = mailoutbox
+    link = next(line for line in mail.body.splitlines() if "/accounts/reset/" in line).strip()
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    done = client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_the_answer_does_not_tell_whether_an_address_had_an_account(api_client, admin_a):
+    get_user_model().objects.create_user(username="bestaand", email="wel@elders.nl")
+    api = api_client(admin_a)
+    known = api.post(MEMBERS, {"email": "wel@elders.nl", "name": "A"}, format="json")
+    unknown = api.post(MEMBERS, {"email": "niet@elders.nl", "name": "B"}, format="json")
+    assert known.status_code == unknown.status_code == 201
+    assert set(known.json()) == set(unknown.json())
+    # Only what the admin typed comes back, never the existing account's login name.
+    assert "bestaand" not in known.content.decode()
+    assert known.json()["username"] is None and unknown.json()["username"] is None
 
 
 @pytest.mark.parametrize(
     "payload,field",
     [
-        ({}, "non_field_errors"),
-        ({"username": "admin-a", "new_user": {"username": "x", "password": PASSWORD}}, None),
-        ({"username": "niemand"}, "username"),
-        ({"username": "admin-a"}, "username"),
-        ({"new_user": {"username": "zwak", "password": "12345678"}}, "password"),
-        (
-            {"new_user": {"username": "x", "password": PASSWORD}, "roles": [{"role": "koning"}]},
-            "roles",
-        ),
+        ({}, "email"),
+        ({"email": "geen-adres", "name": "X"}, "email"),
+        ({"email": "x@alfa.nl"}, "name"),
+        ({"email": "x@alfa.nl", "name": "X", "roles": [{"role": "koning"}]}, "roles"),
+        ({"email": "x@alfa.nl", "name": "X\u0000"}, None),
     ],
 )
 def test_create_errors_are_400(api_client, admin_a, payload, field):
@@ -102,7 +150,16 @@ def test_create_errors_are_400(api_client, admin_a, payload, field):
     assert response.status_code == 400, response.content
     if field:
         assert field in response.json()
-    assert not get_user_model().objects.filter(username__in=["x", "zwak"]).exists()
+    assert not get_user_model().objects.filter(email="x@alfa.nl").exists()
+
+
+def test_inviting_someone_who_is_already_a_member_is_refused(api_client, admin_a):
+    admin_a.email = "beheer@alfa.nl"
+    admin_a.save()
+    response = api_client(admin_a).post(
+        MEMBERS, {"email": "beheer@alfa.nl", "name": "Nog eens"}, format="json"
+    )
+    assert response.status_code == 400 and "email" in response.json()
 
 
 def test_scope_of_another_organisation_is_refused(api_client, admin_a, subject_b):

@@ -44,13 +44,37 @@ def _roles_post(membership, roles=(), scoped=(), **extra):
 
 def test_member_list_shows_name_email_translated_roles_and_status(client_a, org_a, make_member):
     user = make_member(org_a, Role.WORKFLOW_MANAGER, username="wmanager")
-    user.first_name, user.last_name, user.email = "Wil", "Manders", "wil@alfa.nl"
+    user.email = "wil@alfa.nl"
     user.save()
+    Membership.objects.filter(user=user).update(name="Wil Manders")
     response = client_a.get(url("membership_list"), **EN)
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ("wmanager", "Wil Manders", "wil@alfa.nl", "Workflow manager", "admin-a"):
+    for text in ("Wil Manders", "wil@alfa.nl", "Workflow manager", "admin-a"):
         assert text in html
+    assert "wmanager" not in html  # login names are their holder's own
+
+
+def test_member_list_shows_no_email_addresses_to_members_who_are_not_admins(
+    client, org_a, make_member, auditor_a
+):
+    user = make_member(org_a, Role.OPERATOR, username="uitvoerder")
+    user.email = "geheim@alfa.nl"
+    user.save()
+    client.force_login(auditor_a)
+    listing = client.get(url("membership_list")).content.decode()
+    detail = client.get(url("membership_detail", pk=_membership(user).pk)).content.decode()
+    assert "geheim@alfa.nl" not in listing and "geheim@alfa.nl" not in detail
+    assert "uitvoerder" in listing  # the name (here the default: the username)
+
+
+def test_a_supplier_user_sees_only_their_own_membership(client, org_a, make_member, admin_a):
+    supplier = make_member(org_a, Role.SUPPLIER_USER, username="leverancier")
+    client.force_login(supplier)
+    listing = client.get(url("membership_list")).content.decode()
+    assert "leverancier" in listing and "admin-a" not in listing
+    other = client.get(url("membership_detail", pk=_membership(admin_a).pk))
+    assert other.status_code == 404
 
 
 def test_member_list_warns_about_conflicting_roles(client_a, org_a, make_member):
@@ -63,6 +87,7 @@ def test_member_list_filters_on_role_and_search(client_a, org_a, make_member, au
     make_member(org_a, Role.OPERATOR, username="uitvoerder")
     by_role = client_a.get(url("membership_list"), {"role": "operator"}).content.decode()
     by_text = client_a.get(url("membership_list"), {"q": "audit"}).content.decode()
+    # (searching looks at the organisation's name for the member, here the default)
     assert "uitvoerder" in by_role and "auditor-a" not in by_role
     assert "auditor-a" in by_text and "uitvoerder" not in by_text
 
@@ -155,64 +180,62 @@ def test_membership_of_another_organisation_is_404(client_a, admin_b, name):
 # --- Add -----------------------------------------------------------------------
 
 
-def test_add_existing_user_with_roles(client_a, org_a, admin_a):
-    user = get_user_model().objects.create_user(username="bestaand", password=PASSWORD)
-    response = client_a.post(
-        url("membership_add"),
-        {"kind": "existing", "existing_username": "bestaand", "roles": ["architect", "manager"]},
+def test_inviting_an_existing_account_adds_it_with_roles(
+    client_a, org_a, admin_a, django_capture_on_commit_callbacks, mailoutbox
+):
+    user = get_user_model().objects.create_user(
+        username="bestaand", email="b@elders.nl", first_name="Geheime", last_name="Naam"
     )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(
+            url("membership_add"),
+            {"email": "b@elders.nl", "name": "Bea Bestaand", "roles": ["architect", "manager"]},
+        )
     membership = _membership(user)
     assert response.status_code == 302 and response["Location"] == membership.get_absolute_url()
-    assert membership.role_values == ["architect", "manager"]
-    entry = ChangeLogEntry.objects.get(object_id=str(membership.pk))
+    assert membership.role_values == ["architect", "manager"] and membership.name == "Bea Bestaand"
+    entry = ChangeLogEntry.objects.get(
+        object_id=str(membership.pk), content_type__model="membership"
+    )
     assert (entry.action, entry.actor, entry.source) == ("create", admin_a, "ui")
+    page = client_a.get(membership.get_absolute_url()).content.decode()
+    assert "Geheime" not in page and "bestaand" not in page
+    assert len(mailoutbox) == 1
 
 
-def test_add_new_user(client_a, org_a):
+def test_inviting_a_new_address_makes_an_account_without_a_password(client_a, org_a):
     response = client_a.post(
         url("membership_add"),
-        {
-            "kind": "new",
-            "username": "nieuweling",
-            "first_name": "Nina",
-            "last_name": "Nieuw",
-            "email": "nina@alfa.nl",
-            "password": PASSWORD,
-            "roles": ["operator"],
-        },
+        {"email": "nina@alfa.nl", "name": "Nina Nieuw", "roles": ["operator"]},
     )
-    user = get_user_model().objects.get(username="nieuweling")
+    user = get_user_model().objects.get(email="nina@alfa.nl")
     assert response.status_code == 302
-    assert user.check_password(PASSWORD) and user.get_full_name() == "Nina Nieuw"
+    assert not user.has_usable_password() and user.get_full_name() == "Nina Nieuw"
     assert _membership(user).role_values == ["operator"]
 
 
-def test_add_new_user_with_weak_password_shows_the_problems(client_a, org_a):
-    response = client_a.post(
-        url("membership_add"),
-        {"kind": "new", "username": "zwak", "password": "12345678"},
-        **EN,
-    )
-    assert response.status_code == 400
-    assert "too common" in response.content.decode()
-    assert not get_user_model().objects.filter(username="zwak").exists()
-
-
-def test_add_unknown_or_existing_member_is_refused(client_a, org_a, auditor_a):
+def test_the_invite_answer_is_the_same_for_known_and_unknown_addresses(client_a, org_a):
+    get_user_model().objects.create_user(username="bekend", email="wel@elders.nl")
+    known = client_a.post(url("membership_add"), {"email": "wel@elders.nl", "name": "Wel"}, **EN)
     unknown = client_a.post(
-        url("membership_add"), {"kind": "existing", "existing_username": "niemand"}, **EN
+        url("membership_add"), {"email": "niet@elders.nl", "name": "Niet"}, **EN
     )
-    twice = client_a.post(
-        url("membership_add"), {"kind": "existing", "existing_username": "auditor-a"}, **EN
-    )
-    assert unknown.status_code == 400 and "no user with this username" in unknown.content.decode()
+    assert known.status_code == unknown.status_code == 302
+    first = client_a.get(known["Location"], **EN).content.decode()
+    assert "bekend" not in first
+
+
+def test_inviting_a_member_again_is_refused_without_naming_the_account(client_a, org_a, auditor_a):
+    auditor_a.email = "audit@alfa.nl"
+    auditor_a.save()
+    twice = client_a.post(url("membership_add"), {"email": "audit@alfa.nl", "name": "X"}, **EN)
     assert twice.status_code == 400 and "already a member" in twice.content.decode()
     assert Membership.objects.filter(organisation=org_a).count() == 2
 
 
 def test_add_page_renders(client_a):
     response = client_a.get(url("membership_add"), **EN)
-    assert response.status_code == 200 and "A new user" in response.content.decode()
+    assert response.status_code == 200 and "E-mail address" in response.content.decode()
 
 
 # --- Edit roles ----------------------------------------------------------------
