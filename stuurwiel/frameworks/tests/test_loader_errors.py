@@ -138,13 +138,13 @@ CASES = {
         "Unknown part “ghost”",
     ),
     "unresolved link source": (
-        _set(("link_types", 0, "source"), "ghost"),
-        "link_types[0].source",
+        _set(("link_types", 0, "from"), "ghost"),
+        "link_types[0].from",
         "Unknown part “ghost”",
     ),
     "unresolved link target": (
-        _set(("link_types", 0, "target"), "ghost"),
-        "link_types[0].target",
+        _set(("link_types", 0, "to"), "ghost"),
+        "link_types[0].to",
         "Unknown part “ghost”",
     ),
     "unresolved rule parts": (
@@ -233,7 +233,7 @@ def test_every_error_of_every_file_is_reported(write_library):
     first = changed(_set(("version",), "one"))
     first["parts"][0]["questions"][0]["text"]["nl"] = ""
     second = beta()
-    second["link_types"][0]["target"] = "ghost"
+    second["link_types"][0]["to"] = "ghost"
     second["coherence_rules"][0]["params"]["parts"] = ["ghost", "sturing", "phantom"]
     errors = errors_of(write_library(first, "first.yaml"), write_library(second, "second.yaml"))
     found = sorted((e.file.rsplit("/", 1)[-1], e.path) for e in errors)
@@ -242,7 +242,7 @@ def test_every_error_of_every_file_is_reported(write_library):
         ("first.yaml", "version"),
         ("second.yaml", "coherence_rules[0].params.parts[0]"),
         ("second.yaml", "coherence_rules[0].params.parts[2]"),
-        ("second.yaml", "link_types[0].target"),
+        ("second.yaml", "link_types[0].to"),
     ]
 
 
@@ -250,10 +250,10 @@ def test_schema_and_cross_reference_errors_of_one_file_come_together(write_libra
     data = alpha()
     data["parts"][0]["name"]["en"] = ""
     data["parts"][1]["element_types"] = ["wizard"]
-    data["link_types"][0]["source"] = "ghost"
+    data["link_types"][0]["from"] = "ghost"
     errors = errors_of(write_library(data))
     assert sorted(e.path for e in errors) == [
-        "link_types[0].source",
+        "link_types[0].from",
         "parts[0].name.en",
         "parts[1].element_types[0]",  # reported once, by the schema
     ]

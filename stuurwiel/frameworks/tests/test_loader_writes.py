@@ -47,7 +47,7 @@ def test_invalid_file_among_valid_ones_writes_nothing(write_library):
     broken = beta()
     broken["urn"] = "urn:test:framework:broken"
     broken["ref_id"] = "broken"
-    broken["link_types"][0]["source"] = "ghost"
+    broken["link_types"][0]["from"] = "ghost"
     files = [
         write_library(alpha(version=2, publisher="Nieuw bureau"), "alpha.yaml"),
         write_library(beta(), "beta.yaml"),
@@ -55,7 +55,7 @@ def test_invalid_file_among_valid_ones_writes_nothing(write_library):
     ]
     with pytest.raises(LibraryInvalid) as caught:
         load(*files)
-    assert [e.path for e in caught.value.errors] == ["link_types[0].source"]
+    assert [e.path for e in caught.value.errors] == ["link_types[0].from"]
     assert row_counts() == before
     assert Framework.objects.get(ref_id="alpha").publisher == "Testbureau"
 

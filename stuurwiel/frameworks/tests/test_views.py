@@ -144,14 +144,14 @@ def test_staff_load_uploaded_libraries_and_see_the_report(staff_client, admin_a)
 
 def test_the_load_page_lists_every_error_and_writes_nothing(staff_client):
     broken = beta()
-    broken["link_types"][0]["source"] = "ghost"
+    broken["link_types"][0]["from"] = "ghost"
     broken["parts"][1]["refs"]["depends_on"] = ["phantom"]
     response = staff_client.post(
         LOAD, {"files": [upload("alpha.yaml", alpha()), upload("beta.yaml", broken)]}
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "<code>link_types[0].source</code>" in html
+    assert "<code>link_types[0].from</code>" in html
     assert "<code>parts[1].refs.depends_on[0]</code>" in html
     assert "beta.yaml" in html
     assert set(row_counts().values()) == {0}
