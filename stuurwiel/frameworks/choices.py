@@ -55,6 +55,7 @@ PART_KIND_LABELS = {
     "learning_horizon": _("learning horizon"),
     "level": _("level"),
     "line": _("line"),
+    "pitfall": _("pitfall"),
     "priority_matrix": _("priority matrix"),
     "process": _("process"),
     "profile": _("profile"),

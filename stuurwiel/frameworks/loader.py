@@ -410,7 +410,10 @@ def _sync_parts(
             element_types=item.get("element_types", []),
             attributes=item.get("attributes", {}),
             refs=item.get("refs", {}),
-            assessable=item.get("assessable", True),
+            # A part inherits its parent's flag unless it says otherwise.
+            assessable=item.get(
+                "assessable", parts[parent_ref].assessable if parent_ref else True
+            ),
             **_provenance(item),
         )
         if changed or part.pk is None:
