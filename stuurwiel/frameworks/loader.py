@@ -411,9 +411,7 @@ def _sync_parts(
             attributes=item.get("attributes", {}),
             refs=item.get("refs", {}),
             # A part inherits its parent's flag unless it says otherwise.
-            assessable=item.get(
-                "assessable", parts[parent_ref].assessable if parent_ref else True
-            ),
+            assessable=item.get("assessable", parts[parent_ref].assessable if parent_ref else True),
             **_provenance(item),
         )
         if changed or part.pk is None:
