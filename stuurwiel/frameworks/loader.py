@@ -322,7 +322,7 @@ def _write_one(library: Library, *, by: Any, reason: str) -> LibraryOutcome:
         version=data["version"],
         **_texts("name", data["name"]),
         **_texts("description", data["description"]),
-        publisher=data["publisher"],
+        publisher=data.get("publisher", ""),
         source_title=source["title"],
         source_author=source.get("author", ""),
         source_edition=source.get("edition", ""),

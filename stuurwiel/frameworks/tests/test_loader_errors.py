@@ -223,10 +223,10 @@ def test_schema_error_points_at_the_line_of_the_field(write_library):
 
 def test_several_missing_fields_are_each_reported_once(write_library):
     library = alpha()
-    for field in ("name", "publisher", "description"):
+    for field in ("name", "source", "description"):
         library.pop(field, None)
     paths = [error.path for error in errors_of(write_library(library))]
-    assert [paths.count(field) for field in ("name", "publisher", "description")] == [1, 1, 1]
+    assert [paths.count(field) for field in ("name", "source", "description")] == [1, 1, 1]
 
 
 def test_every_error_of_every_file_is_reported(write_library):
