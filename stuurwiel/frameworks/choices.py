@@ -22,7 +22,7 @@ class Provenance(models.TextChoices):
     """Where a part, link type or rule of a library comes from (its ``source``)."""
 
     SEED = "seed", _("From the source")
-    CITED = "cited", _("Cited from elsewhere")
+    CITED = "cited", _("From another source")
     READING = "reading", _("Our reading")
 
 

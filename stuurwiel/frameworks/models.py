@@ -154,6 +154,16 @@ class GuidingQuestion(models.Model):
     def __str__(self) -> str:
         return str(self.text)
 
+    @property
+    def source_label(self) -> str:
+        """The source as a reader understands it: the bundled libraries write
+        "Stuurwiel" for our own questions and "seed NNN" for the model's source."""
+        if self.source == "Stuurwiel":
+            return str(_("our question"))
+        if self.source.startswith("seed "):
+            return str(_("from the source"))
+        return self.source
+
 
 class LinkType(Sourced):
     """A link the framework expects between two of its parts, e.g. Motivatie

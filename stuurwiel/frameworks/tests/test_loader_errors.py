@@ -132,6 +132,26 @@ CASES = {
         "coherence_rules[1].ref_id",
         "used twice",
     ),
+    "cited source without a reference": (
+        _set(("parts", 1, "source"), {"kind": "cited"}),
+        "parts[1].source.ref",
+        "required",
+    ),
+    "unknown source kind": (
+        _set(("link_types", 0, "source"), {"kind": "rumour", "ref": "x"}),
+        "link_types[0].source.kind",
+        "Unknown value “rumour”",
+    ),
+    "assessable that is not a yes or no": (
+        _set(("parts", 1, "assessable"), "sometimes"),
+        "parts[1].assessable",
+        "",
+    ),
+    "answered rule asking a part that is not assessable": (
+        _set(("parts", 1, "assessable"), False),
+        "coherence_rules[0].params.parts[1]",
+        "not assessable",
+    ),
     "unresolved refs": (
         _set(("parts", 1, "refs", "depends_on", 0), "ghost"),
         "parts[1].refs.depends_on[0]",
