@@ -151,6 +151,8 @@ class Lens:
     framework: Framework
     tree: list[LensNode]
     nodes: list[LensNode]
+    # Parts of the framework that explain it but are not asked (not shown here).
+    not_asked_count: int = 0
 
     @property
     def asked(self) -> list[LensNode]:
@@ -196,15 +198,12 @@ def subject_lens(*, subject: Subject) -> list[Lens]:
     frameworks = list(subject.frameworks.order_by("name_nl"))
     if not frameworks:
         return []
-    parts = _shown_parts(
-        list(
-            FrameworkPart.objects.filter(framework__in=frameworks)
-            .order_by("framework_id", "order")
-            .prefetch_related(
-                Prefetch("questions", queryset=GuidingQuestion.objects.order_by("order"))
-            )
-        )
+    every_part = list(
+        FrameworkPart.objects.filter(framework__in=frameworks)
+        .order_by("framework_id", "order")
+        .prefetch_related(Prefetch("questions", queryset=GuidingQuestion.objects.order_by("order")))
     )
+    parts = _shown_parts(every_part)
     nodes = {part.pk: LensNode(part) for part in parts}
     for row in _answers_per_part(subject=subject, parts=parts):
         node = nodes[row.part_id]
@@ -217,6 +216,9 @@ def subject_lens(*, subject: Subject) -> list[Lens]:
             if member is not None:
                 nodes[part.pk].members.append(member)
     lenses = {framework.pk: Lens(framework, [], []) for framework in frameworks}
+    for part in every_part:
+        if not part.assessable:
+            lenses[part.framework_id].not_asked_count += 1
     for part in parts:  # tree order: a parent comes before its children
         node, lens = nodes[part.pk], lenses[part.framework_id]
         lens.nodes.append(node)

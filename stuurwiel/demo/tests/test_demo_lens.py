@@ -36,6 +36,8 @@ def test_usm_lens_page_of_verhuizing_shows_no_process_steps_or_pitfalls(
         assert f'id="lens-usm-{ref_id}"' not in page
     for ref_id in ("service-definitie", "voorziening-goederen", "sma-schakels"):
         assert f'id="lens-usm-{ref_id}"' in page
+    not_asked = FrameworkPart.objects.filter(framework__ref_id="usm", assessable=False).count()
+    assert f"Deze lens toont alleen wat een onderwerp wordt gevraagd. {not_asked} andere" in page
     # Reflection question of §9.5, asked of the service itself.
     assert "Welke schakels zijn nodig om deze service te leveren?" in page
 
