@@ -168,6 +168,7 @@ def library_errors(library: Library) -> list[LibraryError]:
     part_refs = _part_errors(library, errors)
     link_refs = _link_type_errors(library, part_refs, errors)
     _rule_errors(library, part_refs, link_refs, errors)
+    _not_assessable_asked(library, errors)
     return errors
 
 
@@ -236,8 +237,8 @@ def _link_type_errors(library: Library, part_refs: set[str], errors: list) -> se
     )
     for link, path in links:
         link = _dict(link)
-        _unknown_part(library, (*path, "source"), link.get("source"), part_refs, errors)
-        _unknown_part(library, (*path, "target"), link.get("target"), part_refs, errors)
+        _unknown_part(library, (*path, "from"), link.get("from"), part_refs, errors)
+        _unknown_part(library, (*path, "to"), link.get("to"), part_refs, errors)
         message = _("Unknown relation type “{value}”.")
         _unknown_choice(
             library, (*path, "relation"), link.get("relation"), RelationType, message, errors
@@ -275,3 +276,24 @@ def _rule_errors(library: Library, part_refs: set[str], link_refs: set[str], err
         for number, role in enumerate(_list(params.get("roles"))):
             message = _("Unknown role “{value}”.")
             _unknown_choice(library, (*at, "roles", number), role, Role, message, errors)
+
+
+def _not_assessable_asked(library: Library, errors: list) -> None:
+    """A ``part_answered`` rule may only ask for parts a subject is asked to answer."""
+    closed = {
+        part.get("ref_id")
+        for part, _path, _parent in walk_parts(library.data)
+        if part.get("assessable") is False
+    }
+    rules = _listed(_dict(library.data).get("coherence_rules"), ("coherence_rules",))
+    for rule, path in rules:
+        rule = _dict(rule)
+        if rule.get("kind") != RuleKind.PART_ANSWERED:
+            continue
+        for number, ref in enumerate(_list(_dict(rule.get("params")).get("parts"))):
+            if isinstance(ref, str) and ref in closed:
+                message = _(
+                    "The part “{ref}” is not assessable, so a subject is never asked to "
+                    "answer it; an “answered” rule cannot require it."
+                ).format(ref=ref)
+                errors.append(library.error((*path, "params", "parts", number), message))

@@ -18,6 +18,14 @@ class RuleKind(models.TextChoices):
     SINGLE_OWNER = "single_owner", _("Exactly one owner")
 
 
+class Provenance(models.TextChoices):
+    """Where a part, link type or rule of a library comes from (its ``source``)."""
+
+    SEED = "seed", _("From the source")
+    CITED = "cited", _("From another source")
+    READING = "reading", _("Our reading")
+
+
 class LoadStatus(models.TextChoices):
     """What loading a library did to its framework."""
 
@@ -47,6 +55,7 @@ PART_KIND_LABELS = {
     "learning_horizon": _("learning horizon"),
     "level": _("level"),
     "line": _("line"),
+    "pitfall": _("pitfall"),
     "priority_matrix": _("priority matrix"),
     "process": _("process"),
     "profile": _("profile"),

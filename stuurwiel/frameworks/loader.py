@@ -69,7 +69,7 @@ __all__ = [
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "library.schema.json"
 # Part of the content hash: raise it when the way a library maps onto the models
 # changes, so that every installation rewrites its libraries on the next load.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 
 
 @cache
@@ -322,10 +322,13 @@ def _write_one(library: Library, *, by: Any, reason: str) -> LibraryOutcome:
         version=data["version"],
         **_texts("name", data["name"]),
         **_texts("description", data["description"]),
-        publisher=data["publisher"],
+        publisher=data.get("publisher", ""),
         source_title=source["title"],
+        source_author=source.get("author", ""),
+        source_edition=source.get("edition", ""),
         source_url=source.get("url", ""),
         license=source.get("license", ""),
+        license_url=source.get("license_url", ""),
         content_hash=library.content_hash,
     )
     framework.save()
@@ -366,6 +369,12 @@ def _texts(base: str, text: dict[str, str] | None) -> dict[str, str]:
     return {f"{base}_nl": text.get("nl", ""), f"{base}_en": text.get("en", "")}
 
 
+def _provenance(item: dict[str, Any]) -> dict[str, str]:
+    """The model fields of an entry's ``source`` (``{kind, ref}``; blank if absent)."""
+    source = item.get("source") or {}
+    return {"provenance": source.get("kind", ""), "provenance_ref": source.get("ref", "")}
+
+
 def _assign(instance, **values) -> bool:
     """Set ``values`` on ``instance``; whether anything changed."""
     changed = False
@@ -401,6 +410,9 @@ def _sync_parts(
             element_types=item.get("element_types", []),
             attributes=item.get("attributes", {}),
             refs=item.get("refs", {}),
+            # A part inherits its parent's flag unless it says otherwise.
+            assessable=item.get("assessable", parts[parent_ref].assessable if parent_ref else True),
+            **_provenance(item),
         )
         if changed or part.pk is None:
             part.save()
@@ -455,9 +467,10 @@ def _sync_link_types(framework, parts: dict[str, FrameworkPart], library: Librar
             order=order,
             **_texts("name", item["name"]),
             **_texts("description", item.get("description")),
-            source_part_id=parts[item["source"]].pk,
-            target_part_id=parts[item["target"]].pk,
+            source_part_id=parts[item["from"]].pk,
+            target_part_id=parts[item["to"]].pk,
             relation_type=item["relation"],
+            **_provenance(item),
         )
         if changed or link.pk is None:
             link.save()
@@ -478,6 +491,7 @@ def _sync_rules(framework, library: Library) -> None:
             severity=item["severity"],
             **_texts("message", item["message"]),
             params=item.get("params", {}),
+            **_provenance(item),
         )
         if changed or rule.pk is None:
             rule.save()

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.i18n import TranslatedField
-from stuurwiel.frameworks.choices import PART_KIND_LABELS, RuleKind, RuleSeverity
+from stuurwiel.frameworks.choices import PART_KIND_LABELS, Provenance, RuleKind, RuleSeverity
 from stuurwiel.graph.choices import ElementType, RelationType
 
 
@@ -25,8 +25,11 @@ class Framework(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     source_title = models.CharField(_("source"), max_length=300, blank=True)
+    source_author = models.CharField(_("author"), max_length=200, blank=True)
+    source_edition = models.CharField(_("edition"), max_length=200, blank=True)
     source_url = models.URLField(_("source address"), blank=True)
     license = models.CharField(_("licence"), max_length=200, blank=True)
+    license_url = models.URLField(_("licence address"), blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
 
@@ -45,9 +48,29 @@ class Framework(models.Model):
         return str(self.name)
 
 
-class FrameworkPart(models.Model):
+class Sourced(models.Model):
+    """Where a library entry comes from: the framework's own source (with the
+    section), another publication, or Stuurwiel's reading of the source. Blank
+    when the library does not say."""
+
+    provenance = models.CharField(
+        _("comes from"), max_length=10, choices=Provenance.choices, blank=True
+    )
+    provenance_ref = models.CharField(_("source reference"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_reading(self) -> bool:
+        return self.provenance == Provenance.READING
+
+
+class FrameworkPart(Sourced):
     """A part of a framework: an aspect, line, domain, process, step, workflow
-    pattern, … (``kind`` is the library's own word). Parts form a tree."""
+    pattern, … (``kind`` is the library's own word). Parts form a tree. A part
+    that is not ``assessable`` (a process step, a pitfall) explains the framework
+    but is not asked of a subject; it groups or informs."""
 
     framework = models.ForeignKey(
         Framework, on_delete=models.CASCADE, related_name="parts", verbose_name=_("framework")
@@ -75,6 +98,7 @@ class FrameworkPart(models.Model):
     element_types = models.JSONField(_("element types"), default=list, blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     refs = models.JSONField(_("references"), default=dict, blank=True)
+    assessable = models.BooleanField(_("asked of a subject"), default=True)
 
     name = TranslatedField("name")
     description = TranslatedField("description")
@@ -130,8 +154,18 @@ class GuidingQuestion(models.Model):
     def __str__(self) -> str:
         return str(self.text)
 
+    @property
+    def source_label(self) -> str:
+        """The source as a reader understands it: the bundled libraries write
+        "Stuurwiel" for our own questions and "seed NNN" for the model's source."""
+        if self.source == "Stuurwiel":
+            return str(_("our question"))
+        if self.source.startswith("seed "):
+            return str(_("from the source"))
+        return self.source
 
-class LinkType(models.Model):
+
+class LinkType(Sourced):
     """A link the framework expects between two of its parts, e.g. Motivatie
     justifies Resultaat; realised in the graph by a relation of ``relation_type``."""
 
@@ -176,7 +210,7 @@ class LinkType(models.Model):
         return str(self.name)
 
 
-class CoherenceRule(models.Model):
+class CoherenceRule(Sourced):
     """A coherence rule declared by the library; evaluated by a later engine."""
 
     framework = models.ForeignKey(

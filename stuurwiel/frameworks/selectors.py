@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from stuurwiel.frameworks.attributes import AttributeRow, attribute_rows
 from stuurwiel.frameworks.models import (
     CoherenceRule,
     Framework,
@@ -75,6 +76,7 @@ class PartNode:
     part: FrameworkPart
     depth: int = 0
     children: list[PartNode] = field(default_factory=list)
+    attributes: list[AttributeRow] = field(default_factory=list)
 
     @property
     def heading(self) -> int:
@@ -103,7 +105,10 @@ def framework_outline(framework: Framework) -> FrameworkOutline:
     """The parts as a tree and the rules resolved, from an object fetched with
     :func:`framework_detail` (no further queries)."""
     parts = list(framework.parts.all())
-    nodes = {part.pk: PartNode(part) for part in parts}
+    names = {part.ref_id: str(part.name) for part in parts}
+    nodes = {
+        part.pk: PartNode(part, attributes=attribute_rows(part.attributes, names)) for part in parts
+    }
     tree: list[PartNode] = []
     for part in parts:  # tree order: a parent always comes before its children
         node = nodes[part.pk]

@@ -110,6 +110,11 @@ class LensNode:
     members: list[LensNode] = field(default_factory=list)
 
     @property
+    def asked(self) -> bool:
+        """Whether the subject is asked to answer this part (else it is a heading)."""
+        return self.part.assessable
+
+    @property
     def answered_here(self) -> bool:
         return self.element_count > 0
 
@@ -138,42 +143,68 @@ class LensNode:
 
 @dataclass
 class Lens:
-    """A framework's questions answered with one subject's own elements."""
+    """A framework's questions answered with one subject's own elements.
+
+    ``nodes`` are the parts shown, in tree order: the parts a subject is asked
+    (``assessable``) and, as headings, the parts that contain them. Only the asked
+    parts count towards the score."""
 
     framework: Framework
     tree: list[LensNode]
     nodes: list[LensNode]
+    # Parts of the framework that explain it but are not asked (not shown here).
+    not_asked_count: int = 0
+
+    @property
+    def asked(self) -> list[LensNode]:
+        return [node for node in self.nodes if node.asked]
 
     @property
     def part_count(self) -> int:
-        return len(self.nodes)
+        return len(self.asked)
 
     @property
     def answered_count(self) -> int:
-        return sum(1 for node in self.nodes if node.answered)
+        return sum(1 for node in self.asked if node.answered)
 
     @property
     def unanswered(self) -> list[LensNode]:
-        return [node for node in self.nodes if not node.answered]
+        return [node for node in self.asked if not node.answered]
 
     @property
     def percentage(self) -> int:
         return round(100 * self.answered_count / self.part_count) if self.part_count else 0
 
 
+def _shown_parts(parts: list[FrameworkPart]) -> list[FrameworkPart]:
+    """The assessable parts and every part above one (a heading), in tree order.
+    A process step or pitfall explains the framework but is not asked of a subject."""
+    by_pk = {part.pk: part for part in parts}
+    shown: set[int] = set()
+    for part in parts:
+        if not part.assessable:
+            continue
+        current: FrameworkPart | None = part
+        while current is not None and current.pk not in shown:
+            shown.add(current.pk)
+            current = by_pk.get(current.parent_id)
+    return [part for part in parts if part.pk in shown]
+
+
 def subject_lens(*, subject: Subject) -> list[Lens]:
-    """For each framework applied to ``subject``: its parts as a tree (guiding
-    questions prefetched), each with the first elements of the subject answering
-    it and their count, and which parts are still unanswered. Four queries,
-    whatever the number of elements."""
+    """For each framework applied to ``subject``: its assessable parts as a tree
+    (with the parts containing them as headings; guiding questions prefetched),
+    each with the first elements of the subject answering it and their count, and
+    which parts are still unanswered. Four queries, whatever the number of elements."""
     frameworks = list(subject.frameworks.order_by("name_nl"))
     if not frameworks:
         return []
-    parts = list(
+    every_part = list(
         FrameworkPart.objects.filter(framework__in=frameworks)
         .order_by("framework_id", "order")
         .prefetch_related(Prefetch("questions", queryset=GuidingQuestion.objects.order_by("order")))
     )
+    parts = _shown_parts(every_part)
     nodes = {part.pk: LensNode(part) for part in parts}
     for row in _answers_per_part(subject=subject, parts=parts):
         node = nodes[row.part_id]
@@ -186,6 +217,9 @@ def subject_lens(*, subject: Subject) -> list[Lens]:
             if member is not None:
                 nodes[part.pk].members.append(member)
     lenses = {framework.pk: Lens(framework, [], []) for framework in frameworks}
+    for part in every_part:
+        if not part.assessable:
+            lenses[part.framework_id].not_asked_count += 1
     for part in parts:  # tree order: a parent comes before its children
         node, lens = nodes[part.pk], lenses[part.framework_id]
         lens.nodes.append(node)

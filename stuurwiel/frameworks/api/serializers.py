@@ -40,6 +40,20 @@ class ElementTypesField(serializers.ListField):
     child = serializers.CharField()
 
 
+class ProvenanceSerializer(serializers.Serializer):
+    """Where an entry comes from: ``{"kind": "seed"|"cited"|"reading", "ref": …}``,
+    the library's ``source`` (named ``provenance`` here: a link type's ``source`` is
+    its source part)."""
+
+    kind = serializers.CharField(source="provenance")
+    ref = serializers.CharField(source="provenance_ref")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
 class GuidingQuestionSerializer(serializers.ModelSerializer):
     text = TranslatedTextSerializer("text")
 
@@ -56,6 +70,7 @@ class FrameworkPartSerializer(serializers.ModelSerializer):
     cadence = TranslatedTextSerializer("cadence")
     element_types = ElementTypesField(read_only=True)
     questions = GuidingQuestionSerializer(many=True, read_only=True)
+    provenance = ProvenanceSerializer()
 
     class Meta:
         model = FrameworkPart
@@ -72,6 +87,8 @@ class FrameworkPartSerializer(serializers.ModelSerializer):
             "element_types",
             "attributes",
             "refs",
+            "assessable",
+            "provenance",
             "questions",
         ]
 
@@ -90,18 +107,29 @@ class LinkTypeSerializer(serializers.ModelSerializer):
     description = TranslatedTextSerializer("description")
     source = serializers.SlugRelatedField(source="source_part", slug_field="ref_id", read_only=True)
     target = serializers.SlugRelatedField(source="target_part", slug_field="ref_id", read_only=True)
+    provenance = ProvenanceSerializer()
 
     class Meta:
         model = LinkType
-        fields = ["urn", "ref_id", "name", "description", "source", "target", "relation_type"]
+        fields = [
+            "urn",
+            "ref_id",
+            "name",
+            "description",
+            "source",
+            "target",
+            "relation_type",
+            "provenance",
+        ]
 
 
 class CoherenceRuleSerializer(serializers.ModelSerializer):
     message = TranslatedTextSerializer("message")
+    provenance = ProvenanceSerializer()
 
     class Meta:
         model = CoherenceRule
-        fields = ["urn", "ref_id", "kind", "severity", "message", "params"]
+        fields = ["urn", "ref_id", "kind", "severity", "message", "params", "provenance"]
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -121,8 +149,11 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "description",
             "publisher",
             "source_title",
+            "source_author",
+            "source_edition",
             "source_url",
             "license",
+            "license_url",
             "content_hash",
             "loaded_at",
             "parts",

@@ -64,8 +64,8 @@ ALPHA = {
         {
             "ref_id": "sturing-resultaat",
             "name": {"nl": "Sturing bepaalt Resultaat", "en": "Steering sets Result"},
-            "source": "sturing",
-            "target": "resultaat",
+            "from": "sturing",
+            "to": "resultaat",
             "relation": "influence",
         }
     ],

@@ -51,6 +51,9 @@ def test_detail_by_ref_id_has_parts_questions_link_types_and_rules(outsider, loa
     }
     assert data["link_types"][0]["source"] == "sturing"
     assert data["link_types"][0]["relation_type"] == "influence"
+    assert parts["sturing"]["assessable"] is True
+    assert parts["sturing"]["provenance"] == {"kind": "", "ref": ""}
+    assert data["rules"][0]["provenance"] == {"kind": "", "ref": ""}
     assert {rule["ref_id"]: rule["kind"] for rule in data["rules"]} == {
         "all-answered": "part_answered",
         "separate": "role_separation",

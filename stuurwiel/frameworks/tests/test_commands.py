@@ -43,7 +43,7 @@ def test_a_new_version_loaded_by_command_is_logged_as_an_update(write_library, a
 
 def test_load_command_prints_every_error_and_exits_1(write_library):
     broken = beta()
-    broken["link_types"][0]["source"] = "ghost"
+    broken["link_types"][0]["from"] = "ghost"
     broken["coherence_rules"][0]["params"]["parts"] = ["ghost"]
     good, bad = write_library(alpha(), "good.yaml"), write_library(broken, "bad.yaml")
     err = StringIO()
@@ -53,7 +53,7 @@ def test_load_command_prints_every_error_and_exits_1(write_library):
     unknown = "Unknown part “ghost”: no part in this library has that reference."
     assert err.getvalue().splitlines() == [
         f"{bad}:coherence_rules[0].params.parts[0]: {unknown}",
-        f"{bad}:link_types[0].source: {unknown}",
+        f"{bad}:link_types[0].from: {unknown}",
     ]
     assert set(row_counts().values()) == {0}
 

@@ -132,19 +132,39 @@ CASES = {
         "coherence_rules[1].ref_id",
         "used twice",
     ),
+    "cited source without a reference": (
+        _set(("parts", 1, "source"), {"kind": "cited"}),
+        "parts[1].source.ref",
+        "required",
+    ),
+    "unknown source kind": (
+        _set(("link_types", 0, "source"), {"kind": "rumour", "ref": "x"}),
+        "link_types[0].source.kind",
+        "Unknown value “rumour”",
+    ),
+    "assessable that is not a yes or no": (
+        _set(("parts", 1, "assessable"), "sometimes"),
+        "parts[1].assessable",
+        "",
+    ),
+    "answered rule asking a part that is not assessable": (
+        _set(("parts", 1, "assessable"), False),
+        "coherence_rules[0].params.parts[1]",
+        "not assessable",
+    ),
     "unresolved refs": (
         _set(("parts", 1, "refs", "depends_on", 0), "ghost"),
         "parts[1].refs.depends_on[0]",
         "Unknown part “ghost”",
     ),
     "unresolved link source": (
-        _set(("link_types", 0, "source"), "ghost"),
-        "link_types[0].source",
+        _set(("link_types", 0, "from"), "ghost"),
+        "link_types[0].from",
         "Unknown part “ghost”",
     ),
     "unresolved link target": (
-        _set(("link_types", 0, "target"), "ghost"),
-        "link_types[0].target",
+        _set(("link_types", 0, "to"), "ghost"),
+        "link_types[0].to",
         "Unknown part “ghost”",
     ),
     "unresolved rule parts": (
@@ -223,17 +243,17 @@ def test_schema_error_points_at_the_line_of_the_field(write_library):
 
 def test_several_missing_fields_are_each_reported_once(write_library):
     library = alpha()
-    for field in ("name", "publisher", "description"):
+    for field in ("name", "source", "description"):
         library.pop(field, None)
     paths = [error.path for error in errors_of(write_library(library))]
-    assert [paths.count(field) for field in ("name", "publisher", "description")] == [1, 1, 1]
+    assert [paths.count(field) for field in ("name", "source", "description")] == [1, 1, 1]
 
 
 def test_every_error_of_every_file_is_reported(write_library):
     first = changed(_set(("version",), "one"))
     first["parts"][0]["questions"][0]["text"]["nl"] = ""
     second = beta()
-    second["link_types"][0]["target"] = "ghost"
+    second["link_types"][0]["to"] = "ghost"
     second["coherence_rules"][0]["params"]["parts"] = ["ghost", "sturing", "phantom"]
     errors = errors_of(write_library(first, "first.yaml"), write_library(second, "second.yaml"))
     found = sorted((e.file.rsplit("/", 1)[-1], e.path) for e in errors)
@@ -242,7 +262,7 @@ def test_every_error_of_every_file_is_reported(write_library):
         ("first.yaml", "version"),
         ("second.yaml", "coherence_rules[0].params.parts[0]"),
         ("second.yaml", "coherence_rules[0].params.parts[2]"),
-        ("second.yaml", "link_types[0].target"),
+        ("second.yaml", "link_types[0].to"),
     ]
 
 
@@ -250,10 +270,10 @@ def test_schema_and_cross_reference_errors_of_one_file_come_together(write_libra
     data = alpha()
     data["parts"][0]["name"]["en"] = ""
     data["parts"][1]["element_types"] = ["wizard"]
-    data["link_types"][0]["source"] = "ghost"
+    data["link_types"][0]["from"] = "ghost"
     errors = errors_of(write_library(data))
     assert sorted(e.path for e in errors) == [
-        "link_types[0].source",
+        "link_types[0].from",
         "parts[0].name.en",
         "parts[1].element_types[0]",  # reported once, by the schema
     ]

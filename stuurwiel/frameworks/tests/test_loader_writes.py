@@ -41,13 +41,40 @@ def test_loading_a_library_creates_every_row_with_derived_urns(write_library):
     assert framework.rules.get(ref_id="separate").urn == "urn:test:framework:alpha:rule:separate"
 
 
+def test_assessable_is_inherited_by_sub_parts_unless_they_say_otherwise(write_library):
+    data = alpha()
+    data["parts"][0]["assessable"] = False
+    data["coherence_rules"][0]["params"]["parts"] = ["resultaat"]
+    load(write_library(data))
+    flags = dict(FrameworkPart.objects.values_list("ref_id", "assessable"))
+    assert flags == {"sturing": False, "besluiten": False, "resultaat": True}
+    data["parts"][0]["children"][0]["assessable"] = True
+    load(write_library(data))
+    assert FrameworkPart.objects.get(ref_id="besluiten").assessable
+
+
+def test_sources_of_parts_link_types_and_rules_are_stored(write_library):
+    data = alpha()
+    data["parts"][1]["source"] = {"kind": "seed", "ref": "§2.1"}
+    data["link_types"][0]["source"] = {"kind": "reading"}
+    data["coherence_rules"][0]["source"] = {"kind": "cited", "ref": "Ander boek (2020)"}
+    load(write_library(data))
+    framework = Framework.objects.get(ref_id="alpha")
+    part = framework.parts.get(ref_id="resultaat")
+    assert (part.provenance, part.provenance_ref) == ("seed", "§2.1")
+    assert framework.parts.get(ref_id="sturing").provenance == ""
+    assert framework.link_types.get().is_reading
+    rule = framework.rules.get(ref_id="all-answered")
+    assert (rule.provenance, rule.provenance_ref) == ("cited", "Ander boek (2020)")
+
+
 def test_invalid_file_among_valid_ones_writes_nothing(write_library):
     load(write_library(alpha(), "alpha.yaml"))
     before = row_counts()
     broken = beta()
     broken["urn"] = "urn:test:framework:broken"
     broken["ref_id"] = "broken"
-    broken["link_types"][0]["source"] = "ghost"
+    broken["link_types"][0]["from"] = "ghost"
     files = [
         write_library(alpha(version=2, publisher="Nieuw bureau"), "alpha.yaml"),
         write_library(beta(), "beta.yaml"),
@@ -55,7 +82,7 @@ def test_invalid_file_among_valid_ones_writes_nothing(write_library):
     ]
     with pytest.raises(LibraryInvalid) as caught:
         load(*files)
-    assert [e.path for e in caught.value.errors] == ["link_types[0].source"]
+    assert [e.path for e in caught.value.errors] == ["link_types[0].from"]
     assert row_counts() == before
     assert Framework.objects.get(ref_id="alpha").publisher == "Testbureau"
 

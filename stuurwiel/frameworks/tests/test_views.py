@@ -55,6 +55,45 @@ def test_detail_renders_the_library_in_dutch_by_default(client_a, loaded):
     assert 'id="part-besluiten"' in html  # the child part, nested in the tree
 
 
+def test_detail_shows_attributes_readably_with_their_sources(client_a, write_library):
+    data = alpha()
+    data["parts"][1]["attributes"] = {
+        "quote": {"nl": "Een zin uit het boek.", "en": "A sentence from the book."},
+        "quote_source": "Alfaboek, §3.2",
+        "indicators": [{"nl": "eerste", "en": "first"}, {"nl": "tweede", "en": "second"}],
+        "specifies": "sturing",
+        "optional": True,
+    }
+    data["parts"][1]["source"] = {"kind": "reading", "ref": "naar §3"}
+    data["link_types"][0]["source"] = {"kind": "cited", "ref": "Ander boek (2020)"}
+    framework_library_load(paths=[write_library(data)], by=None)
+    html = client_a.get(DETAIL).content.decode()
+    assert "<dt>citaat</dt>" in html and "Een zin uit het boek." in html
+    assert "Bron: Alfaboek, §3.2" in html
+    assert "<dt>quote source</dt>" not in html and "quote_source" not in html
+    assert "<li>eerste</li><li>tweede</li>" in html and "{&#x27;nl&#x27;" not in html
+    assert '<a href="#part-sturing">Sturing</a>' in html  # a part's reference, named
+    assert "<dt>optioneel</dt>" in html and ">ja" in html
+    assert 'Onze lezing</span> <span class="fw-provenance-ref">naar §3' in html
+    assert 'Uit een andere bron</span> <span class="fw-provenance-ref">Ander boek (2020)' in html
+    assert "Waar de inhoud vandaan komt" in html  # the legend of the three labels
+
+
+def test_detail_shows_the_full_attribution(client_a, write_library):
+    data = alpha()
+    data["source"] = {
+        "title": "Het Alfaboek",
+        "author": "A. Auteur",
+        "edition": "Eerste editie — 2026",
+        "license": "CC BY-NC-ND 4.0",
+        "license_url": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+    }
+    framework_library_load(paths=[write_library(data)], by=None)
+    html = client_a.get(DETAIL).content.decode()
+    assert "A. Auteur" in html and "Eerste editie — 2026" in html
+    assert '<a href="https://creativecommons.org/licenses/by-nc-nd/4.0/" rel="license' in html
+
+
 def test_detail_renders_in_english_after_the_language_switch(client_a, loaded):
     client_a.post(reverse("set_language"), {"language": "en", "next": DETAIL})
     html = client_a.get(DETAIL).content.decode()
@@ -144,14 +183,14 @@ def test_staff_load_uploaded_libraries_and_see_the_report(staff_client, admin_a)
 
 def test_the_load_page_lists_every_error_and_writes_nothing(staff_client):
     broken = beta()
-    broken["link_types"][0]["source"] = "ghost"
+    broken["link_types"][0]["from"] = "ghost"
     broken["parts"][1]["refs"]["depends_on"] = ["phantom"]
     response = staff_client.post(
         LOAD, {"files": [upload("alpha.yaml", alpha()), upload("beta.yaml", broken)]}
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "<code>link_types[0].source</code>" in html
+    assert "<code>link_types[0].from</code>" in html
     assert "<code>parts[1].refs.depends_on[0]</code>" in html
     assert "beta.yaml" in html
     assert set(row_counts().values()) == {0}

@@ -95,6 +95,9 @@ class LensPartSerializer(serializers.Serializer):
     name = serializers.CharField(source="part.name")
     question = serializers.CharField(source="part.short_question")
     depth = serializers.IntegerField()
+    asked = serializers.BooleanField(
+        help_text="Asked of the subject (assessable); false for a part shown as a heading only."
+    )
     answered = serializers.BooleanField(help_text="Answered here or in one of its sub-parts.")
     element_count = serializers.IntegerField(help_text="Elements answering this part itself.")
     elements = LensElementSerializer(many=True, help_text="The first elements, by name.")
