@@ -37,6 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Services, selectors, loaders and the access layer (which files: [tool.mypy] in pyproject.toml).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 messages: $(STAMP)
 	cd stuurwiel && STUURWIEL_DEMO=1 ../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --add-location=file
 	cd stuurwiel && STUURWIEL_DEMO=1 ../$(BIN)/django-admin compilemessages

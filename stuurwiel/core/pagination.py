@@ -31,10 +31,11 @@ class DeferredJoinPaginator(Paginator):
 
     def page(self, number) -> Page:
         page = super().page(number)
-        if not isinstance(self.object_list, QuerySet):
+        queryset, sliced = self.object_list, page.object_list
+        if not (isinstance(queryset, QuerySet) and isinstance(sliced, QuerySet)):
             return page
-        ids = list(page.object_list.values_list("pk", flat=True))
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
+        ids = list(sliced.values_list("pk", flat=True))
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
         page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
 

@@ -60,7 +60,8 @@ def object_update(
     concurrent editors exactly one wins and the other gets :class:`ConflictError`.
     """
     model = type(instance)
-    fresh = model.objects.select_for_update().get(pk=instance.pk)
+    manager = model._default_manager
+    fresh = manager.select_for_update().get(pk=instance.pk)
     if version is None or int(version) != fresh.version:
         raise ConflictError(fresh.version)
     before = snapshot(fresh)
@@ -68,11 +69,9 @@ def object_update(
     for name, value in plain.items():
         setattr(fresh, name, value)
     fresh.full_clean()
-    updated = model.objects.filter(pk=fresh.pk, version=fresh.version).update(
-        version=F("version") + 1
-    )
+    updated = manager.filter(pk=fresh.pk, version=fresh.version).update(version=F("version") + 1)
     if not updated:
-        raise ConflictError(model.objects.get(pk=fresh.pk).version)
+        raise ConflictError(manager.get(pk=fresh.pk).version)
     fresh.version += 1
     fresh.save()
     for name, values in m2m.items():
@@ -90,8 +89,7 @@ def object_update(
 
 @transaction.atomic
 def object_delete(*, instance: M, by: Any, version: int | None = None, reason: str = "") -> None:
-    model = type(instance)
-    fresh = model.objects.select_for_update().get(pk=instance.pk)
+    fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     if version is not None and int(version) != fresh.version:
         raise ConflictError(fresh.version)
     before = snapshot(fresh)
@@ -130,16 +128,18 @@ def object_delete(*, instance: M, by: Any, version: int | None = None, reason: s
 def _references_to_clear(instance: models.Model) -> list[tuple[models.Model, dict[str, Any]]]:
     """The organisation's objects whose reference to ``instance`` the database will
     clear (``on_delete=SET_NULL``), locked, each with its state before."""
-    found = []
+    found: list[tuple[models.Model, dict[str, Any]]] = []
     for relation in instance._meta.related_objects:
         model = relation.related_model
         if (
             relation.many_to_many
             or relation.on_delete is not models.SET_NULL
-            or not issubclass(model, OrganisationOwnedModel)
+            or not (isinstance(model, type) and issubclass(model, OrganisationOwnedModel))
         ):
             continue
-        referring = model.objects.select_for_update().filter(**{relation.field.name: instance})
+        referring = model._default_manager.select_for_update().filter(
+            **{relation.field.name: instance}
+        )
         found += [(obj, snapshot(obj)) for obj in referring.order_by("pk")]
     return found
 

@@ -173,7 +173,7 @@ def subject_lens(*, subject: Subject) -> list[Lens]:
     for part in parts:  # tree order: a parent comes before its children
         node, lens = nodes[part.pk], lenses[part.framework_id]
         lens.nodes.append(node)
-        parent = nodes.get(part.parent_id)
+        parent = nodes.get(part.parent_id) if part.parent_id is not None else None
         if parent is None:
             lens.tree.append(node)
         else:
@@ -185,7 +185,6 @@ def subject_lens(*, subject: Subject) -> list[Lens]:
 def _answers_per_part(*, subject: Subject, parts: list[FrameworkPart]):
     """Classifications of the subject's elements, at most ``LENS_ELEMENTS_PER_PART``
     per part (by element name), each carrying the part's total as ``total``."""
-    per_part = {"partition_by": [F("part_id")]}
     return (
         Classification.objects.filter(element__subject=subject, part__in=parts)
         .select_related("element")
@@ -197,8 +196,12 @@ def _answers_per_part(*, subject: Subject, parts: list[FrameworkPart]):
             "element__organisation_id",
         )
         .annotate(
-            rank=Window(RowNumber(), order_by=[F("element__name"), F("element_id")], **per_part),
-            total=Window(Count("id"), **per_part),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("part_id")],
+                order_by=[F("element__name"), F("element_id")],
+            ),
+            total=Window(Count("id"), partition_by=[F("part_id")]),
         )
         .filter(rank__lte=LENS_ELEMENTS_PER_PART)
         .order_by("part_id", "rank")
