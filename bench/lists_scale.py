@@ -16,9 +16,8 @@ organisation admin, and prints the median (p50) and p95 server time of ``--runs`
 requests and the number of queries. The change feed is benchmarked apart (it is a
 change-log list, see the change-log bench).
 
-``--writes N`` also times N creates and N updates of teams through the API, once
-with a new database connection per request (``CONN_MAX_AGE=0``) and once with the
-connection kept (as the production settings do), and prints requests per second.
+Writes per second, with and without kept database connections, need a real server
+(Django's test client never closes a connection): ``bench/lists_peer.py --writes N``.
 
 Times depend on the machine; nothing is asserted. A list is flat when its time at
 100,000 rows is close to its time at 1,000 and its query count does not change.
@@ -61,7 +60,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, default=15, help="timed requests per page")
     parser.add_argument("--lists", default="", help="only these lists (comma-separated labels)")
-    parser.add_argument("--writes", type=int, default=0, help="API creates and updates to time")
     return parser.parse_args()
 
 
@@ -292,42 +290,6 @@ def cases(orgs: dict[str, Org]) -> dict[tuple[str, str, str], Callable[[], objec
     return found
 
 
-def measure_writes(org: Org, count: int) -> None:
-    """Creates and updates per second through the API, with and without kept connections."""
-    import json
-
-    from django.db import connection
-    from django.urls import reverse
-
-    client = client_for(org)
-    url = reverse("parties-api:team-list", kwargs={"org": org.organisation.slug})
-    print(f"\nwrites through the API ({count} teams each, one request at a time)")
-    for label, max_age in (("new connection per request", 0), ("connection kept", 600)):
-        connection.close()
-        connection.settings_dict["CONN_MAX_AGE"] = max_age
-        stamp = time.monotonic_ns()
-        start = time.perf_counter()
-        made = []
-        for i in range(count):
-            response = client.post(
-                url, {"name": f"Schrijf {stamp}-{i}"}, content_type="application/json"
-            )
-            assert response.status_code == 201, response.content
-            made.append(response.json())
-        creates = count / (time.perf_counter() - start)
-        start = time.perf_counter()
-        for team in made:
-            response = client.patch(
-                f"{url}{team['id']}/",
-                json.dumps({"description": "Bijgewerkt", "version": team["version"]}),
-                content_type="application/json",
-            )
-            assert response.status_code == 200, response.content
-        updates = count / (time.perf_counter() - start)
-        print(f"  {label:<28} {creates:7.1f} creates/s {updates:7.1f} updates/s")
-    connection.close()
-
-
 def main() -> None:
     args = parse_args()
     workdir = setup_django()
@@ -372,8 +334,6 @@ def main() -> None:
                 cells.append(f"{r.p50:8.1f}/{r.p95:7.1f} {r.queries:3d}q")
             flag = "" if statuses == {200} else f"  HTTP {sorted(statuses)}"
             print(f"{label:<13}{kind:<5}{page:<6}" + "".join(f"{c:>22}" for c in cells) + flag)
-        if args.writes:
-            measure_writes(next(iter(built[-1].values())), args.writes)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -2,10 +2,11 @@
 # The peer for bench/lists_peer.py: Nautobot 3.2.7 from PyPI, in its own venv
 # outside this repository (nothing of it is committed here), on PostgreSQL with
 # its own database and Redis with its own database numbers, holding 100,000
-# tenants (tenancy.Tenant: a name, a description and a few more fields, the
-# nearest to one of our teams), served by gunicorn on loopback.
+# teams (extras.Team: a name, phone, e-mail, address and comments, the nearest to
+# one of our teams; its API list is a plain queryset, where the tenant list
+# annotates ten counts of related objects), served by gunicorn on loopback.
 #
-#   bash bench/peer_nautobot.sh install   # venv, config, database, 100,000 tenants, API token
+#   bash bench/peer_nautobot.sh install   # venv, config, database, 100,000 teams, API token
 #   bash bench/peer_nautobot.sh serve     # gunicorn on 127.0.0.1:$PEER_PORT (background)
 #   bash bench/peer_nautobot.sh stop      # stop that gunicorn
 #
@@ -51,17 +52,17 @@ EOF
   PEER_ROWS=$PEER_ROWS "$SERVER" nbshell --command "$(cat <<'EOF'
 import os
 from django.contrib.auth import get_user_model
-from nautobot.tenancy.models import Tenant
+from nautobot.extras.models import Team
 from nautobot.users.models import Token
 user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True, "is_staff": True})
 token = Token.objects.filter(user=user).first() or Token.objects.create(user=user)
 rows = int(os.environ["PEER_ROWS"])
-have = Tenant.objects.count()
-Tenant.objects.bulk_create(
-    (Tenant(name=f"Team {i:06d}", description="Bench tenant") for i in range(have, rows)),
+have = Team.objects.count()
+Team.objects.bulk_create(
+    (Team(name=f"Team {i:06d}", email=f"team{i}@example.org") for i in range(have, rows)),
     batch_size=5000,
 )
-print("tenants:", Tenant.objects.count())
+print("teams:", Team.objects.count())
 print("token:", token.key)
 EOF
 )" | tee "$PEER_DIR/install.out"
