@@ -96,7 +96,7 @@ def _bulk(model, rows) -> list:
 # Which organisation of a size holds each list. The lists are spread over four so
 # that each grows on its own: the element list's filter offers the organisation's
 # subjects and persons as choices, so 100,000 subjects in the same organisation
-# would measure that select, not the list (see the note printed with the table).
+# would measure that select, not the list.
 GROUPS = {
     "teams": "parties",
     "persons": "parties",
