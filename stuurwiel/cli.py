@@ -2,7 +2,8 @@
 
 A thin front over Django's management commands with the words users expect::
 
-    stuurwiel demo                      migrate, load frameworks + demo, serve
+    stuurwiel demo [--host H] [--port P] [--workers N] [--dev]
+                                        migrate, load frameworks + demo, serve
     stuurwiel serve [--host H] [--port P] [--workers N] [--dev]
     stuurwiel frameworks load FILE...   validate all, then load (idempotent)
     stuurwiel frameworks list [--format json]
@@ -10,6 +11,8 @@ A thin front over Django's management commands with the words users expect::
     stuurwiel user create USERNAME [...]
     stuurwiel token create USERNAME
     stuurwiel manage <django command> [...]
+
+Every command answers ``--help`` with its help and does nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +21,25 @@ import os
 import sys
 
 USAGE = __doc__.split("::", 1)[1]
+HELP = ("-h", "--help", "help")
+
+SERVE_HELP = """usage: stuurwiel {command} [--host H] [--port P] [--workers N] [--dev]
+
+{what}
+
+options:
+  --host H      address to listen on (default 127.0.0.1)
+  --port P      port to listen on (default 8000)
+  --workers N   gunicorn worker processes (default $STUURWIEL_WORKERS or 3)
+  --dev         Django's development server instead of gunicorn
+  -h, --help    show this help and do nothing else
+"""
+DEMO_WHAT = (
+    "Migrate the database, load the four frameworks and the demo organisations\n"
+    "(running it again changes nothing), then serve. Stop with Ctrl+C; to start\n"
+    "afresh, delete the data directory (var/, or $STUURWIEL_DATA_DIR): make demo-reset."
+)
+SERVE_WHAT = "Serve an existing database with gunicorn (static files through WhiteNoise)."
 
 ALIASES: dict[tuple[str, ...], str] = {
     ("frameworks", "load"): "frameworks_load",
@@ -30,12 +52,16 @@ ALIASES: dict[tuple[str, ...], str] = {
 
 def _django(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stuurwiel.settings")
+    if any(arg in HELP[:2] for arg in argv) or argv[:1] == ["help"]:
+        # Help reads the settings to find the commands but signs nothing: it must
+        # not fail for want of the production secret.
+        os.environ.setdefault("SECRET_KEY", "only-for-printing-help")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["stuurwiel", *argv])
 
 
-def _serve_options(args: list[str]) -> dict[str, str | bool]:
+def _serve_options(args: list[str], command: str = "serve") -> dict[str, str | bool]:
     options: dict[str, str | bool] = {
         "host": "127.0.0.1",
         "port": "8000",
@@ -50,14 +76,29 @@ def _serve_options(args: list[str]) -> dict[str, str | bool]:
         elif flag in ("--host", "--port", "--workers") and rest:
             options[flag[2:]] = rest.pop(0)
         else:
-            sys.exit(f"stuurwiel serve: unknown option {flag!r}")
+            sys.exit(f"stuurwiel {command}: unknown option {flag!r}")
+    for name in ("port", "workers"):
+        value = str(options[name])
+        if not value.isdigit() or not 0 < int(value) < 65536:
+            sys.exit(f"stuurwiel {command}: --{name} must be a number, got {value!r}")
     return options
 
 
-def _serve(args: list[str]) -> None:
+def _url(options: dict[str, str | bool]) -> str:
+    """The address a browser opens: every-address binds answer on loopback too."""
+    host = str(options["host"])
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{options['port']}/"
+
+
+def _serve(args: list[str], options: dict[str, str | bool] | None = None) -> None:
     """Serve with gunicorn (static files through WhiteNoise); ``--dev`` uses
     Django's development server instead, which reloads nothing but shows errors."""
-    options = _serve_options(args)
+    if options is None:
+        options = _serve_options(args)
     bind = f"{options['host']}:{options['port']}"
     if options["dev"]:
         _django(["runserver", bind, "--noreload"])
@@ -80,30 +121,44 @@ def _serve(args: list[str]) -> None:
 
 
 def _demo(args: list[str]) -> None:
+    options = _serve_options(args, "demo")  # refuse a wrong option before migrating
     os.environ.setdefault("STUURWIEL_DEMO", "1")
     _django(["migrate", "--noinput", "-v", "0"])
     _django(["collectstatic", "--noinput", "-v", "0"])
     _django(["demo_load"])
-    print("\nStuurwiel draait op / runs at: http://127.0.0.1:8000/  (Ctrl+C stopt / stops)\n")
+    print(f"\nStuurwiel draait op / runs at: {_url(options)}  (Ctrl+C stopt / stops)\n")
     sys.stdout.flush()
-    _serve(args)
+    _serve(args, options)
+
+
+def _group_help(group: str) -> str:
+    lines = [line for line in USAGE.splitlines() if line.strip().startswith(f"stuurwiel {group} ")]
+    return "\n".join(lines) + "\n\nAdd --help after a command for its options."
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in ("-h", "--help", "help"):
+    if not argv or argv[0] in HELP:
         print(USAGE)
         return
-    if argv[0] == "demo":
-        return _demo(argv[1:])
-    if argv[0] == "serve":
-        return _serve(argv[1:])
-    if argv[0] == "manage":
-        return _django(argv[1:])
-    command = ALIASES.get(tuple(argv[:2]))
-    if command is None:
+    command, args = argv[0], argv[1:]
+    if command in ("demo", "serve"):
+        if any(arg in HELP[:2] for arg in args):
+            what = DEMO_WHAT if command == "demo" else SERVE_WHAT
+            print(SERVE_HELP.format(command=command, what=what))
+            return
+        return _demo(args) if command == "demo" else _serve(args)
+    if command == "manage":
+        return _django(args or ["help"])
+    groups = {group for group, _ in ALIASES}
+    if command in groups and (not args or args[0] in HELP):
+        print(_group_help(command))
+        return
+    alias = ALIASES.get(tuple(argv[:2]))
+    if alias is None:
         sys.exit(f"stuurwiel: unknown command {' '.join(argv[:2])!r}\n{USAGE}")
-    _django([command, *argv[2:]])
+    # Django's own --help of the command: prints its options, opens no database.
+    _django([alias, *argv[2:]])
 
 
 if __name__ == "__main__":

@@ -26,11 +26,13 @@ def delete_consequences(instance: models.Model) -> list[Consequence]:
     found = []
     for relation in instance._meta.related_objects:
         model = relation.related_model
-        if relation.many_to_many or not issubclass(model, OrganisationOwnedModel):
+        if relation.many_to_many or not (
+            isinstance(model, type) and issubclass(model, OrganisationOwnedModel)
+        ):
             continue
         if relation.on_delete not in (models.CASCADE, models.SET_NULL):
             continue
-        count = model.objects.filter(**{relation.field.name: instance}).count()
+        count = model._default_manager.filter(**{relation.field.name: instance}).count()
         if count:
             meta = model._meta
             found.append(

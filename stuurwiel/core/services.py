@@ -72,7 +72,7 @@ def lock_fresh(model: type[M], pk: Any) -> M:
     """The stored row, locked for update; a vanished object is a 404, never a 500
     (two people deleting the same object: the second finds nothing to delete)."""
     try:
-        return model.objects.select_for_update().get(pk=pk)
+        return model._default_manager.select_for_update().get(pk=pk)
     except model.DoesNotExist as exc:
         raise Http404(
             _("This {kind} no longer exists; someone may have deleted it.").format(
@@ -155,6 +155,7 @@ def object_update(
     model = type(instance)
     check_fields(model, data, fields)
     reason = _reason(reason)
+    manager = model._default_manager
     fresh = lock_fresh(model, instance.pk)
     access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
     if version is None or int(version) != fresh.version:
@@ -165,11 +166,9 @@ def object_update(
         setattr(fresh, name, value)
     access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
     fresh.full_clean()
-    updated = model.objects.filter(pk=fresh.pk, version=fresh.version).update(
-        version=F("version") + 1
-    )
+    updated = manager.filter(pk=fresh.pk, version=fresh.version).update(version=F("version") + 1)
     if not updated:
-        raise ConflictError(model.objects.get(pk=fresh.pk).version)
+        raise ConflictError(manager.get(pk=fresh.pk).version)
     fresh.version += 1
     with unique_race_as_validation(model):
         fresh.save()
@@ -230,16 +229,18 @@ def object_delete(*, instance: M, by: Any, version: int | None = None, reason: s
 def _references_to_clear(instance: models.Model) -> list[tuple[models.Model, dict[str, Any]]]:
     """The organisation's objects whose reference to ``instance`` the database will
     clear (``on_delete=SET_NULL``), locked, each with its state before."""
-    found = []
+    found: list[tuple[models.Model, dict[str, Any]]] = []
     for relation in instance._meta.related_objects:
         model = relation.related_model
         if (
             relation.many_to_many
             or relation.on_delete is not models.SET_NULL
-            or not issubclass(model, OrganisationOwnedModel)
+            or not (isinstance(model, type) and issubclass(model, OrganisationOwnedModel))
         ):
             continue
-        referring = model.objects.select_for_update().filter(**{relation.field.name: instance})
+        referring = model._default_manager.select_for_update().filter(
+            **{relation.field.name: instance}
+        )
         found += [(obj, snapshot(obj)) for obj in referring.order_by("pk")]
     return found
 

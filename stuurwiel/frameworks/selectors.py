@@ -112,7 +112,7 @@ def framework_outline(framework: Framework) -> FrameworkOutline:
     tree: list[PartNode] = []
     for part in parts:  # tree order: a parent always comes before its children
         node = nodes[part.pk]
-        parent = nodes.get(part.parent_id)
+        parent = nodes.get(part.parent_id) if part.parent_id is not None else None
         if parent is None:
             tree.append(node)
         else:
@@ -123,13 +123,15 @@ def framework_outline(framework: Framework) -> FrameworkOutline:
     rules = []
     for rule in framework.rules.all():
         params = rule.params or {}
-        names = [*params.get("parts", []), params.get("source"), params.get("target")]
+        refs = [*params.get("parts", []), params.get("source"), params.get("target")]
         rules.append(
             RuleLine(
                 rule=rule,
-                parts=[by_ref[ref] for ref in names if ref in by_ref],
-                link_type=link_types.get(params.get("link_type")),
-                roles=[Role(role).label for role in params.get("roles", []) if role in Role.values],
+                parts=[by_ref[ref] for ref in refs if ref in by_ref],
+                link_type=link_types.get(params.get("link_type", "")),
+                roles=[
+                    str(Role(role).label) for role in params.get("roles", []) if role in Role.values
+                ],
             )
         )
     return FrameworkOutline(framework=framework, tree=tree, rules=rules)

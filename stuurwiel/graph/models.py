@@ -46,7 +46,10 @@ class Subject(OrganisationOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="subject_unique_name")
         ]
-        indexes = [models.Index(fields=["organisation", "kind"], name="subject_org_kind")]
+        indexes = [
+            models.Index(fields=["organisation", "name", "id"], name="subject_org_name"),
+            models.Index(fields=["organisation", "kind"], name="subject_org_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -219,6 +219,8 @@ def _check_link_types_still_answered(*, element: Element, parts: list[FrameworkP
     ).select_related("link_type__source_part", "link_type__target_part", "source", "target")
     for relation in relations:
         link = relation.link_type
+        if link is None:  # excluded by the filter; tells the type checker so
+            continue
         needed = link.source_part if relation.source_id == element.pk else link.target_part
         if not _answers(parts, needed):
             raise ValidationError(
@@ -269,7 +271,9 @@ def _check_relation(*, organisation, values: dict[str, Any]) -> None:
         ).format(
             link=link.name,
             expected=Relation(relation_type=link.relation_type).get_relation_type_display(),
-            found=Relation(relation_type=values.get("relation_type")).get_relation_type_display(),
+            found=Relation(
+                relation_type=values.get("relation_type", "")
+            ).get_relation_type_display(),
         )
     for end, element, part in (
         ("source", source, link.source_part),
@@ -303,7 +307,8 @@ def _answers(parts: Iterable[FrameworkPart], needed: FrameworkPart) -> bool:
         )
     )
     for part in parts:
-        current, seen = part.pk, set()
+        current: int | None = part.pk
+        seen: set[int] = set()
         while current is not None and current not in seen:
             if current == needed.pk:
                 return True

@@ -71,12 +71,17 @@ class Membership(models.Model):
     access_owner = "user"
 
     class Meta:
-        ordering = ["user__username"]
+        # By the organisation's own name for the member, served by the index below
+        # (ordering through the user table could not be, and grew with the list).
+        ordering = ["name", "id"]
         # The pages speak of members; the model is the membership that makes one.
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user")
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "name", "id"], name="membership_org_name"),
         ]
 
     def __str__(self) -> str:

@@ -50,7 +50,8 @@ class Person(OrganisationOwnedModel):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["organisation", "name"], name="person_org_name")]
+        # The list order (name, id) with the tie-breaker, read from the index.
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="person_org_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -87,6 +88,7 @@ class Team(OrganisationOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name")
         ]
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="team_org_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -119,6 +121,7 @@ class Supplier(OrganisationOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="supplier_unique_name")
         ]
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="supplier_org_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -152,6 +155,7 @@ class Stakeholder(OrganisationOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="stakeholder_unique_name")
         ]
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="stakeholder_org_name")]
 
     def __str__(self) -> str:
         return self.name

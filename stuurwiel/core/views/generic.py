@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_object
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
+from stuurwiel.core.pagination import DeferredJoinPaginator
 from stuurwiel.core.selectors import delete_consequences
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views.mixins import OrganisationViewMixin
@@ -87,7 +88,7 @@ class ObjectListView(ObjectMixin, TemplateView):
     partial_template_name = "core/_object_table.html"
     filterset_class: type
     columns: list[Column] = []
-    paginator_class: type[Paginator] = Paginator
+    paginator_class: type[Paginator] = DeferredJoinPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

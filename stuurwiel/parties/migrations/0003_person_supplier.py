@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parties', '0001_initial'),
+        ('parties', '0002_list_order_indexes'),
     ]
 
     operations = [
