@@ -20,7 +20,7 @@ from jsonschema import ValidationError
 from stuurwiel.frameworks.choices import RuleKind, RuleSeverity
 from stuurwiel.frameworks.errors import LibraryError, format_path, line_of
 from stuurwiel.graph.choices import ElementType, RelationType
-from stuurwiel.organisations.choices import Role
+from stuurwiel.organisations.choices import Role, SeparationPrinciple
 
 if TYPE_CHECKING:
     from stuurwiel.frameworks.loader import Library
@@ -276,6 +276,22 @@ def _rule_errors(library: Library, part_refs: set[str], link_refs: set[str], err
         for number, role in enumerate(_list(params.get("roles"))):
             message = _("Unknown role “{value}”.")
             _unknown_choice(library, (*at, "roles", number), role, Role, message, errors)
+        if rule.get("kind") == RuleKind.ROLE_SEPARATION:
+            _check_separation(library, rule, params, at, errors)
+
+
+def _check_separation(library: Library, rule: dict, params: dict, at: tuple, errors: list) -> None:
+    """A separation rule names its first role and at least one it is not combined
+    with, and one of the principles function separation knows (§14.6–14.7)."""
+    if len(_list(params.get("roles"))) < 2:
+        message = _("A separation rule names at least two roles: the first, and those it excludes.")
+        errors.append(library.error((*at, "roles"), message))
+    if not isinstance(params.get("principle"), str):
+        errors.append(library.error((*at, "principle"), _("Name the principle of the separation.")))
+    message = _("Unknown separation principle “{value}”.")
+    _unknown_choice(
+        library, (*at, "principle"), params.get("principle"), SeparationPrinciple, message, errors
+    )
 
 
 def _not_assessable_asked(library: Library, errors: list) -> None:

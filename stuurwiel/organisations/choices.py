@@ -30,9 +30,21 @@ class RoleLevel(models.TextChoices):
 
 
 class SeparationPrinciple(models.TextChoices):
-    """Why USM's function separation (§14.5–14.7) advises against a role combination."""
+    """Why function separation advises against combining roles (seed 002 §14.6–14.7).
+    The values are those the USM library's ``role_separation`` rules use."""
 
-    OWN_DESIGN = "own_design", _("Nobody designs their own work.")
-    OWN_PERFORMANCE = "own_performance", _("Nobody judges their own performance.")
-    OWN_EXCEPTIONS = "own_exceptions", _("Nobody legitimises their own exceptions.")
+    DESIGN_OWN_WORK = "design_own_work", _("Nobody designs their own work.")
+    JUDGE_OWN_PERFORMANCE = "judge_own_performance", _("Nobody judges their own performance.")
+    LEGITIMISE_OWN_EXCEPTIONS = (
+        "legitimise_own_exceptions",
+        _("Nobody legitimises their own exceptions."),
+    )
+    MANAGERS_DO_NOT_EXECUTE = (
+        "managers_do_not_execute",
+        _("Managers discuss the work but do not carry it out."),
+    )
+    COORDINATORS_DO_NOT_EXECUTE = (
+        "coordinators_do_not_execute",
+        _("Coordinators organise the work but do not carry it out."),
+    )
     DOMAIN_SEPARATION = "domain_separation", _("Specifying and realising are separate domains.")

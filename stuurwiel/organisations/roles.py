@@ -1,45 +1,27 @@
-"""Role-based permissions as data.
+"""Roles: their USM level, and the function-separation rules between them.
 
-A permission is ``"<area>.<action>"``. Areas match the apps whose objects a member
-works with; actions are ``view`` and ``change`` (create, update and delete), plus
-``organisations.manage`` for membership administration. The table below is the
-single source of truth: views and the API both ask :func:`has_permission`.
+What a role may *do* is the permission matrix of :mod:`stuurwiel.organisations.access`.
+Which roles one person should not combine is not written here: it comes from the
+USM library's ``role_separation`` rules (``frameworks/libraries/usm.yaml``), the one
+source of USM's domain rules. A rule's ``roles`` list says that its first role is
+not combined with any of the others; ``principle`` names why (§14.6–14.7).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.organisations.choices import Role, RoleLevel, SeparationPrinciple
 
-VIEW_ALL = {
-    "organisations.view",
-    "parties.view",
-    "frameworks.view",
-    "graph.view",
-}
-
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ORGANISATION_ADMIN: frozenset(
-        VIEW_ALL | {"organisations.manage", "parties.change", "graph.change", "changelog.view"}
-    ),
-    Role.ARCHITECT: frozenset(VIEW_ALL | {"graph.change", "changelog.view"}),
-    Role.MANAGER: frozenset(VIEW_ALL | {"graph.change", "parties.change", "changelog.view"}),
-    Role.SERVICE_OWNER: frozenset(VIEW_ALL | {"graph.change", "parties.change"}),
-    Role.WORKFLOW_MANAGER: frozenset(VIEW_ALL | {"graph.change"}),
-    Role.WORKFLOW_COORDINATOR: frozenset(VIEW_ALL),
-    Role.TEAM_COORDINATOR: frozenset(VIEW_ALL),
-    # Whoever reads the model may read the frameworks it is looked at through.
-    Role.OPERATOR: frozenset(
-        {"organisations.view", "parties.view", "graph.view", "frameworks.view"}
-    ),
-    Role.REQUESTER: frozenset({"organisations.view", "graph.view", "frameworks.view"}),
-    Role.SUPPLIER_USER: frozenset({"organisations.view", "graph.view", "frameworks.view"}),
-    Role.AUDITOR: frozenset(VIEW_ALL | {"changelog.view"}),
-}
+USM_URN = "urn:stuurwiel:framework:usm"
+USM_LIBRARY = Path(__file__).resolve().parent.parent / "frameworks" / "libraries" / "usm.yaml"
 
 ROLE_LEVELS: dict[str, str] = {
     Role.ARCHITECT: RoleLevel.ARCHITECTURE,
@@ -56,28 +38,47 @@ ROLE_LEVELS: dict[str, str] = {
 }
 
 
-def permissions_for_roles(roles: Iterable[str]) -> frozenset[str]:
-    granted: set[str] = set()
-    for role in roles:
-        granted |= ROLE_PERMISSIONS.get(role, frozenset())
-    return frozenset(granted)
+@dataclass(frozen=True)
+class SeparationRule:
+    """One ``role_separation`` rule of the USM library."""
 
+    ref_id: str
+    first: str
+    others: tuple[str, ...]
+    principle: str
+    scope: str
+    message_nl: str
+    message_en: str
 
-def has_permission(roles: Iterable[str], permission: str) -> bool:
-    return permission in permissions_for_roles(roles)
+    @property
+    def message(self) -> str:
+        return self.message_en if (get_language() or "nl").startswith("en") else self.message_nl
 
-
-# --- Function separation -----------------------------------------------------
+    @classmethod
+    def from_data(cls, ref_id: str, params: dict, message: dict) -> SeparationRule | None:
+        roles = list(params.get("roles") or [])
+        if len(roles) < 2:
+            return None
+        return cls(
+            ref_id=ref_id,
+            first=roles[0],
+            others=tuple(roles[1:]),
+            principle=params.get("principle", ""),
+            scope=params.get("scope", ""),
+            message_nl=message.get("nl", ""),
+            message_en=message.get("en", ""),
+        )
 
 
 @dataclass(frozen=True)
 class RoleConflict:
-    """Two roles that USM's function separation says one person should not hold
-    on the same scope, and the principle the combination breaks."""
+    """Two roles one person holds on the same scope that a separation rule
+    advises against, with the rule that says so."""
 
     first: str
     second: str
     principle: str
+    rule: SeparationRule
 
     @property
     def roles_label(self) -> str:
@@ -87,50 +88,66 @@ class RoleConflict:
 
     @property
     def principle_label(self) -> str:
-        return str(SeparationPrinciple(self.principle).label)
+        try:
+            return str(SeparationPrinciple(self.principle).label)
+        except ValueError:
+            return self.rule.message
 
 
-# The auditor judges; these roles design, steer, execute or administer, so an
-# auditor holding one of them would judge their own work. The requester only asks.
-CHANGING_ROLES: tuple[str, ...] = (
-    Role.ARCHITECT,
-    Role.MANAGER,
-    Role.SERVICE_OWNER,
-    Role.WORKFLOW_MANAGER,
-    Role.WORKFLOW_COORDINATOR,
-    Role.TEAM_COORDINATOR,
-    Role.OPERATOR,
-    Role.SUPPLIER_USER,
-    Role.ORGANISATION_ADMIN,
-)
+def separation_rules() -> tuple[SeparationRule, ...]:
+    """The loaded USM library's separation rules (one query); before the library
+    is loaded, those of its bundled file — the same data."""
+    from stuurwiel.frameworks.models import CoherenceRule
 
-# Pairs are unordered. "Managers don't execute; coordinators organise execution
-# but don't execute" (§14.5) gives the pairs with the operator; "IT bepaalt niet
-# de service, toeleveranciers bepalen niet de architectuur" gives the supplier pairs.
-ROLE_CONFLICTS: tuple[RoleConflict, ...] = (
-    RoleConflict(Role.ARCHITECT, Role.OPERATOR, SeparationPrinciple.OWN_DESIGN),
-    RoleConflict(Role.MANAGER, Role.OPERATOR, SeparationPrinciple.OWN_PERFORMANCE),
-    RoleConflict(Role.SERVICE_OWNER, Role.OPERATOR, SeparationPrinciple.OWN_PERFORMANCE),
-    RoleConflict(Role.WORKFLOW_MANAGER, Role.OPERATOR, SeparationPrinciple.OWN_PERFORMANCE),
-    RoleConflict(Role.WORKFLOW_COORDINATOR, Role.OPERATOR, SeparationPrinciple.OWN_EXCEPTIONS),
-    RoleConflict(Role.TEAM_COORDINATOR, Role.OPERATOR, SeparationPrinciple.OWN_EXCEPTIONS),
-    RoleConflict(Role.ARCHITECT, Role.SUPPLIER_USER, SeparationPrinciple.DOMAIN_SEPARATION),
-    RoleConflict(Role.SERVICE_OWNER, Role.SUPPLIER_USER, SeparationPrinciple.DOMAIN_SEPARATION),
-    *(
-        RoleConflict(Role.AUDITOR, role, SeparationPrinciple.OWN_PERFORMANCE)
-        for role in CHANGING_ROLES
-    ),
-)
+    rows = CoherenceRule.objects.filter(framework__urn=USM_URN, kind="role_separation").order_by(
+        "order"
+    )
+    loaded = [
+        SeparationRule.from_data(
+            row.ref_id, row.params or {}, {"nl": row.message_nl, "en": row.message_en}
+        )
+        for row in rows
+    ]
+    if loaded:
+        return tuple(rule for rule in loaded if rule is not None)
+    return _bundled_separation_rules()
 
 
-def role_conflicts(roles: Iterable[str]) -> list[RoleConflict]:
-    """The conflicts among ``roles``, all held on one scope.
+@lru_cache(maxsize=1)
+def _bundled_separation_rules() -> tuple[SeparationRule, ...]:
+    data = yaml.safe_load(USM_LIBRARY.read_text(encoding="utf-8"))
+    rules = (
+        SeparationRule.from_data(rule["ref_id"], rule.get("params", {}), rule.get("message", {}))
+        for rule in data.get("coherence_rules", [])
+        if rule.get("kind") == "role_separation"
+    )
+    return tuple(rule for rule in rules if rule is not None)
+
+
+def role_conflicts(
+    roles: Iterable[str], rules: Sequence[SeparationRule] | None = None
+) -> list[RoleConflict]:
+    """The conflicts among ``roles``, all held on one scope, by ``rules``
+    (default: :func:`separation_rules`). Each pair is reported once, by the first
+    rule that names it.
 
     Only reports: refusing a combination per service or per call is for the
     workflow engine (a later issue), which knows who acts on which call.
     """
     held = set(roles)
-    return [c for c in ROLE_CONFLICTS if c.first in held and c.second in held]
+    rules = separation_rules() if rules is None else rules
+    found: list[RoleConflict] = []
+    seen: set[frozenset[str]] = set()
+    for rule in rules:
+        if rule.first not in held:
+            continue
+        for other in rule.others:
+            pair = frozenset((rule.first, other))
+            if other in held and pair not in seen:
+                seen.add(pair)
+                first, second = sorted(pair, key=Role.values.index)
+                found.append(RoleConflict(first, second, rule.principle, rule))
+    return found
 
 
 # --- Installation-wide -------------------------------------------------------

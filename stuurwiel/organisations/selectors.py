@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
-from stuurwiel.organisations.roles import RoleConflict, permissions_for_roles, role_conflicts
+from stuurwiel.organisations.roles import (
+    RoleConflict,
+    SeparationRule,
+    role_conflicts,
+    separation_rules,
+)
 
 
 def organisations_for_user(user) -> QuerySet[Organisation]:
@@ -36,12 +42,6 @@ def membership_get(*, user, org_slug: str) -> Membership:
         )
     except Membership.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def membership_permissions(membership: Membership) -> frozenset[str]:
-    """Organisation-wide permissions; roles scoped to one subject do not count here."""
-    roles = [a.role for a in membership.role_assignments.all() if a.subject_id is None]
-    return permissions_for_roles(roles)
 
 
 def membership_queryset() -> QuerySet[Membership]:
@@ -75,7 +75,9 @@ class ScopedRoleConflict:
         )
 
 
-def membership_role_conflicts(membership: Membership) -> list[ScopedRoleConflict]:
+def membership_role_conflicts(
+    membership: Membership, rules: Sequence[SeparationRule] | None = None
+) -> list[ScopedRoleConflict]:
     """Role combinations function separation advises against, per scope.
 
     A role held for the whole organisation also holds on every subject, so a
@@ -84,15 +86,16 @@ def membership_role_conflicts(membership: Membership) -> list[ScopedRoleConflict
     These are warnings: refusing combinations per service or per call comes with
     the workflow engine (a later issue). Uses prefetched ``role_assignments``.
     """
+    rules = separation_rules() if rules is None else rules
     assignments = list(membership.role_assignments.all())
     org_wide = {a.role for a in assignments if a.subject_id is None}
-    found = [ScopedRoleConflict(None, c) for c in role_conflicts(org_wide)]
+    found = [ScopedRoleConflict(None, c) for c in role_conflicts(org_wide, rules)]
     scoped: dict[int, tuple[Any, set[str]]] = {}
     for a in assignments:
         if a.subject_id is not None:
             scoped.setdefault(a.subject_id, (a.subject, set()))[1].add(a.role)
     for subject, roles in sorted(scoped.values(), key=lambda item: str(item[0])):
-        for conflict in role_conflicts(roles | org_wide):
+        for conflict in role_conflicts(roles | org_wide, rules):
             if not (conflict.first in org_wide and conflict.second in org_wide):
                 found.append(ScopedRoleConflict(subject, conflict))
     return found

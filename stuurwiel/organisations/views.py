@@ -16,7 +16,7 @@ from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.graph.selectors import subject_queryset
 from stuurwiel.organisations import access, filtersets, forms, selectors, services
 from stuurwiel.organisations.models import Organisation
-from stuurwiel.organisations.roles import may_create_organisation
+from stuurwiel.organisations.roles import may_create_organisation, separation_rules
 
 MANAGE = "organisations.manage"
 
@@ -164,8 +164,9 @@ class MembershipListView(MembershipMixin, generic.ObjectListView):
             context["columns"] = [self.columns[0], *self.contact_columns, *self.columns[1:]]
         page = context["page"]
         page.object_list = list(page.object_list)
+        rules = separation_rules()
         for membership in page.object_list:
-            conflicts = selectors.membership_role_conflicts(membership)
+            conflicts = selectors.membership_role_conflicts(membership, rules)
             membership.conflict_warning = "; ".join(
                 _("⚠ {roles} ({scope})").format(roles=c.conflict.roles_label, scope=c.scope_label)
                 for c in conflicts

@@ -82,7 +82,7 @@ ALPHA = {
             "kind": "role_separation",
             "severity": "error",
             "message": {"nl": "Scheid de rollen.", "en": "Separate the roles."},
-            "params": {"roles": ["architect", "operator"]},
+            "params": {"roles": ["architect", "operator"], "principle": "design_own_work"},
         },
     ],
 }

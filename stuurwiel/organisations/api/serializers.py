@@ -17,6 +17,7 @@ from stuurwiel.graph.models import Subject
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role, SeparationPrinciple
 from stuurwiel.organisations.models import Membership, Organisation
+from stuurwiel.organisations.roles import separation_rules
 from stuurwiel.organisations.selectors import membership_role_conflicts
 
 
@@ -145,7 +146,10 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RoleConflictSerializer(many=True))
     def get_role_conflicts(self, obj: Membership) -> list[dict[str, Any]]:
-        return RoleConflictSerializer(membership_role_conflicts(obj), many=True).data
+        rules = self.context.get("separation_rules")
+        if rules is None:
+            rules = self.context["separation_rules"] = separation_rules()
+        return RoleConflictSerializer(membership_role_conflicts(obj, rules), many=True).data
 
 
 class _OrganisationSubjectsMixin:

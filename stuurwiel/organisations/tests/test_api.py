@@ -37,7 +37,7 @@ def test_list_shows_roles_and_conflicts(api_client, auditor_a, make_member, org_
         ("operator", subject_a.pk),
     ]
     (conflict,) = row["role_conflicts"]
-    assert conflict["scope"] == subject_a.pk and conflict["principle"] == "own_design"
+    assert conflict["scope"] == subject_a.pk and conflict["principle"] == "design_own_work"
     assert [r["role"] for r in conflict["roles"]] == ["architect", "operator"]
 
 

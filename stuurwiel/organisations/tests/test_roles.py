@@ -1,18 +1,20 @@
-"""The permission matrix and the function-separation table are data; these tests
-keep them complete and consistent with each other."""
+"""The permission matrix and the function-separation rules are data; these tests
+keep them complete and consistent with each other. The separation rules come from
+the USM library alone (one source): here from its bundled file, and, once loaded,
+from the database — the same rules either way."""
 
 import pytest
 from django.utils import translation
 
+from stuurwiel.frameworks.loader import validate_libraries, write_libraries
+from stuurwiel.organisations.access import PERMISSION_MATRIX, Reach
 from stuurwiel.organisations.choices import Role, SeparationPrinciple
 from stuurwiel.organisations.roles import (
-    CHANGING_ROLES,
-    ROLE_CONFLICTS,
     ROLE_LEVELS,
-    ROLE_PERMISSIONS,
-    has_permission,
-    permissions_for_roles,
+    USM_LIBRARY,
+    _bundled_separation_rules,
     role_conflicts,
+    separation_rules,
 )
 
 AREAS = {"organisations", "parties", "frameworks", "graph", "changelog"}
@@ -23,76 +25,106 @@ def _writes(permission: str) -> bool:
 
 
 def test_every_role_has_an_entry_in_the_permission_matrix_and_a_level():
-    assert set(ROLE_PERMISSIONS) == set(Role.values)
+    assert set(PERMISSION_MATRIX) == set(Role.values)
     assert set(ROLE_LEVELS) == set(Role.values)
 
 
 @pytest.mark.parametrize("role", Role.values)
 def test_every_permission_names_a_known_area_and_action(role):
-    for permission in ROLE_PERMISSIONS[role]:
+    for permission in PERMISSION_MATRIX[role]:
         area, action = permission.split(".")
         assert area in AREAS and action in {"view", "change", "manage"}, permission
 
 
 @pytest.mark.parametrize("role", Role.values)
 def test_every_role_may_see_its_organisation(role):
-    assert has_permission([role], "organisations.view")
+    assert "organisations.view" in PERMISSION_MATRIX[role]
 
 
 def test_auditor_has_no_change_permission():
-    assert not [p for p in ROLE_PERMISSIONS[Role.AUDITOR] if _writes(p)]
-    assert "changelog.view" in ROLE_PERMISSIONS[Role.AUDITOR]
+    assert not [p for p in PERMISSION_MATRIX[Role.AUDITOR] if _writes(p)]
+    assert "changelog.view" in PERMISSION_MATRIX[Role.AUDITOR]
 
 
 def test_only_the_organisation_admin_manages_members():
-    managers = [r for r, perms in ROLE_PERMISSIONS.items() if "organisations.manage" in perms]
+    managers = [r for r, grants in PERMISSION_MATRIX.items() if "organisations.manage" in grants]
     assert managers == [Role.ORGANISATION_ADMIN]
 
 
-def test_permissions_of_several_roles_add_up():
-    granted = permissions_for_roles([Role.OPERATOR, Role.AUDITOR])
-    assert "changelog.view" in granted and "parties.view" in granted
-    assert not has_permission([], "organisations.view")
-    assert not has_permission(["no-such-role"], "organisations.view")
+def test_suppliers_and_requesters_never_reach_the_whole_organisation_model():
+    for role in (Role.SUPPLIER_USER, Role.REQUESTER):
+        grants = PERMISSION_MATRIX[role]
+        assert grants.get("graph.view") in (None, Reach.LINKED)
+        assert grants.get("parties.view") in (None, Reach.OWN)
+        assert grants["organisations.view"] == Reach.OWN
+        assert not [p for p in grants if _writes(p)]
 
 
-def test_conflict_table_names_known_roles_and_principles_once():
-    pairs = [frozenset((c.first, c.second)) for c in ROLE_CONFLICTS]
-    assert len(pairs) == len(set(pairs)), "a pair is listed twice"
-    for conflict in ROLE_CONFLICTS:
-        assert conflict.first in Role.values and conflict.second in Role.values
-        assert conflict.first != conflict.second
-        assert conflict.principle in SeparationPrinciple.values
+def test_the_separation_rules_name_known_roles_and_principles():
+    rules = _bundled_separation_rules()
+    assert len(rules) >= 8
+    for rule in rules:
+        assert rule.first in Role.values and set(rule.others) <= set(Role.values)
+        assert rule.first not in rule.others
+        assert rule.principle in SeparationPrinciple.values
+        assert rule.message_nl and rule.message_en
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
-    "first,second",
+    "first,second,principle",
     [
-        (Role.ARCHITECT, Role.OPERATOR),
-        (Role.WORKFLOW_MANAGER, Role.OPERATOR),
-        (Role.WORKFLOW_COORDINATOR, Role.OPERATOR),
-        (Role.AUDITOR, Role.MANAGER),
+        (Role.ARCHITECT, Role.OPERATOR, "design_own_work"),
+        (Role.WORKFLOW_MANAGER, Role.OPERATOR, "judge_own_performance"),
+        (Role.WORKFLOW_COORDINATOR, Role.OPERATOR, "coordinators_do_not_execute"),
+        (Role.MANAGER, Role.OPERATOR, "managers_do_not_execute"),
+        (Role.SERVICE_OWNER, Role.SUPPLIER_USER, "domain_separation"),
+        (Role.AUDITOR, Role.MANAGER, "judge_own_performance"),
     ],
 )
-def test_usm_examples_are_conflicts_in_either_order(first, second):
+def test_usm_examples_are_conflicts_in_either_order(first, second, principle):
     assert role_conflicts([first, second]) == role_conflicts([second, first])
-    assert len(role_conflicts([first, second])) == 1
+    (conflict,) = role_conflicts([first, second])
+    assert conflict.principle == principle
 
 
+@pytest.mark.django_db
 def test_auditor_conflicts_with_every_role_that_may_change_something():
-    changers = {r for r, perms in ROLE_PERMISSIONS.items() if any(_writes(p) for p in perms)}
-    assert changers <= set(CHANGING_ROLES)
-    for role in CHANGING_ROLES:
+    changers = {
+        role
+        for role, grants in PERMISSION_MATRIX.items()
+        if any(_writes(p) for p in grants) and role != Role.AUDITOR
+    }
+    for role in changers | {Role.OPERATOR, Role.SUPPLIER_USER}:
         assert role_conflicts([Role.AUDITOR, role]), role
 
 
+@pytest.mark.django_db
 def test_auditor_may_also_be_requester_and_architect_manager_is_fine():
     assert role_conflicts([Role.AUDITOR, Role.REQUESTER]) == []
     assert role_conflicts([Role.ARCHITECT, Role.MANAGER]) == []
 
 
+@pytest.mark.django_db
 def test_conflict_labels_are_readable():
     (conflict,) = role_conflicts([Role.ARCHITECT, Role.OPERATOR])
     with translation.override("en"):
         assert conflict.roles_label == "Architect and Operator"
         assert conflict.principle_label == "Nobody designs their own work."
+        assert conflict.rule.message.startswith("Nobody designs their own work")
+
+
+@pytest.mark.django_db
+def test_once_loaded_the_rules_come_from_the_database_and_are_the_same():
+    bundled = _bundled_separation_rules()
+    write_libraries(validate_libraries([USM_LIBRARY]), by=None)
+    assert separation_rules() == bundled
+
+
+@pytest.mark.django_db
+def test_a_loaded_library_is_followed_when_it_differs():
+    from stuurwiel.frameworks.models import CoherenceRule
+
+    write_libraries(validate_libraries([USM_LIBRARY]), by=None)
+    CoherenceRule.objects.filter(ref_id="scheiding-architect-operator").delete()
+    assert role_conflicts([Role.ARCHITECT, Role.OPERATOR]) == []
