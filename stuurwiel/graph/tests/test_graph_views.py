@@ -238,7 +238,7 @@ def test_relation_created_through_the_form_is_checked_against_its_link(client_a,
     )
     assert refused.status_code == 400 and Relation.objects.count() == 1
     made = client_a.post(
-        url("relation_add"), {"source": what.pk, "target": why.pk, "relation_type": "flow"}
+        url("relation_add"), {"source": what.pk, "target": why.pk, "relation_type": "association"}
     )
     assert made.status_code == 302 and Relation.objects.count() == 2
 
