@@ -5,6 +5,7 @@ go through the app's services, never through ``form.save()``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_object
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
+from stuurwiel.core.forms import conflict_rows, merged_data, started_values
 from stuurwiel.core.selectors import delete_consequences
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views.mixins import OrganisationViewMixin
@@ -130,6 +132,10 @@ class ObjectEditView(ObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
+        if "take_theirs" in request.POST and form.instance.pk:
+            # After a conflict: the stored version in the form, your values beside it.
+            form.is_valid()
+            return self.render_form(self.get_form(), unsaved=_unsaved_rows(form))
         if not form.is_valid():
             return self.render_form(form, status=400)
         reason = form.cleaned_data.get("change_reason", "")
@@ -152,20 +158,37 @@ class ObjectEditView(ObjectMixin, TemplateView):
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.render_form(form, status=400)
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-            return self.render_form(form, status=409)
+        except ConflictError:
+            # Someone saved in between: show their change beside yours, keep your
+            # input (merged with what only they changed) under the new version, so
+            # "save mine" succeeds and "take theirs" loads the stored version.
+            current = self.get_form()
+            stored = current.raw_values(initial=True)
+            started = started_values(request.POST)
+            data = merged_data(yours=form, stored=stored, started=started)
+            data["version"] = str(current.instance.version)
+            data["started_from"] = json.dumps(stored)
+            conflict = {
+                "rows": conflict_rows(yours=form, stored=stored, started=started),
+                "change": changes_for_object(form.instance).order_by("-timestamp", "-id").first(),
+            }
+            retry = self.get_form(data)
+            retry.is_valid()
+            return self.render_form(retry, status=409, conflict=conflict)
         messages.success(request, _("“{name}” has been saved.").format(name=obj))
         return HttpResponseRedirect(obj.get_absolute_url())
 
-    def render_form(self, form, status: int = 200):
+    def render_form(self, form, status: int = 200, **extra):
+        # Validating a form writes its values into form.instance: the heading and
+        # breadcrumbs name the stored object, not what was typed.
+        stored = None
         if form.instance.pk:
-            title = _("Edit {name}").format(name=form.instance)
+            stored = self.get_object() if form.is_bound else form.instance
+        if stored is not None:
+            title = _("Edit {name}").format(name=stored)
         else:
             title = capfirst(_("Add {name}").format(name=self.model._meta.verbose_name))
-        context = self.get_context_data(
-            form=form, object=form.instance if form.instance.pk else None, form_title=title
-        )
+        context = self.get_context_data(form=form, object=stored, form_title=title, **extra)
         return render(self.request, self.template_name, context, status=status)
 
 
@@ -214,6 +237,12 @@ class ObjectHistoryView(ObjectMixin, TemplateView):
         obj = self.get_object()
         context.update(object=obj, changes=changes_for_object(obj))
         return context
+
+
+def _unsaved_rows(form) -> list:
+    """What you had typed, for the fields you changed (shown when you take theirs)."""
+    started = started_values(form.data)
+    return conflict_rows(yours=form, stored=started, started=started)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
