@@ -219,7 +219,7 @@ class LookupView(OrganisationViewMixin, TemplateView):
             html = widget.render(field, request.GET["pick"], attrs={"id": f"id_{field}"})
             # Lets other fields follow the choice (the element form's parts).
             return HttpResponse(html, headers={"HX-Trigger-After-Settle": "lookupPicked"})
-        query = request.GET.get("lookup", "").strip()
+        query = (request.GET.get("lookup") or request.GET.get(f"{field}_search", "")).strip()
         found = list(queryset.filter(name__icontains=query)[: LOOKUP_LIMIT + 1]) if query else []
         context = {
             "results": found[:LOOKUP_LIMIT],
