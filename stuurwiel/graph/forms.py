@@ -106,6 +106,7 @@ class ElementTypeWidget(forms.RadioSelect):
     def __init__(self, attrs=None, choices=()):
         super().__init__(attrs, choices)
         self.suggested: list[str] = []
+        self.suggested_by = ""  # the names of the parts that suggest them
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -121,6 +122,7 @@ class ElementTypeWidget(forms.RadioSelect):
             suggested_options=sorted(suggested, key=lambda o: self.suggested.index(o["value"])),
             other_options=others,
             other_chosen=any(o["selected"] for o in others),
+            suggested_by=self.suggested_by,
         )
         return context
 
@@ -272,12 +274,13 @@ def _suggest_element_types(form: ElementForm) -> None:
     pks = [getattr(value, "pk", value) for value in raw]
     pks = [int(pk) for pk in pks if str(pk).isdigit()]
     suggested: list[str] = []
-    if pks:
-        for types in FrameworkPart.objects.filter(pk__in=pks).values_list(
-            "element_types", flat=True
-        ):
-            suggested += [value for value in types or [] if value not in suggested]
-    form.fields["element_type"].widget.suggested = suggested
+    names: list[str] = []
+    for part in FrameworkPart.objects.filter(pk__in=pks).order_by("order") if pks else []:
+        if part.element_types:
+            names.append(f"“{part.name}”")
+            suggested += [value for value in part.element_types if value not in suggested]
+    widget = form.fields["element_type"].widget
+    widget.suggested, widget.suggested_by = suggested, ", ".join(names)
 
 
 class LinkTypeChoiceField(forms.ModelChoiceField):

@@ -76,7 +76,11 @@ def test_conflict_page_shows_their_value_yours_and_the_start_field_by_field(
     )
     by_label = {re.sub(r"<.*", "", label).strip(): cells for label, *cells in rows}
     assert by_label["Naam"] == ["Team Wmo en Jeugd", "Team Wmo-loket", "Team Wmo"]
-    assert by_label["Domein"] == ["Sociaal domein", "Zorg", "Zorg"]
+    assert by_label["Domein"] == [
+        "Sociaal domein",
+        '<span class="muted">niet door u gewijzigd</span>',
+        "Zorg",
+    ]
     assert "Samengevoegd" in _html(response)
 
 

@@ -51,6 +51,7 @@
     c.hidden.value = option.dataset.value;
     c.input.value = option.dataset.label;
     c.chosen.innerHTML = option.innerHTML;
+    c.chosen.prepend((c.box.dataset.chosenPrefix || "") + " ");
     close(c);
     // Fields that follow this choice (HTMX hx-trigger "change ... from:body") refresh.
     c.hidden.dispatchEvent(new Event("change", { bubbles: true }));
