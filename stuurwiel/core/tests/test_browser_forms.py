@@ -38,6 +38,7 @@ def _choose_by_keyboard(page, label, typed, wanted):  # noqa: F811
         if wanted in page.locator(f"#{active}").inner_text():
             break
     assert page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    page.screenshot(path=SHOTS / f"combobox-open-{label.lower()}.png", full_page=True)
     page.keyboard.press("Enter")
     assert box.get_attribute("aria-expanded") == "false" and listbox.is_hidden()
     return box

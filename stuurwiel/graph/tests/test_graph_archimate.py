@@ -107,3 +107,17 @@ def test_association_is_allowed_between_every_pair_as_archimate_says(source):
     for target in ARCHIMATE_COUNTERPART:
         assert "association" in archimate.allowed_relation_types(source, target)
     assert set(ARCHIMATE_COUNTERPART) < set(ElementType.values)
+
+
+def test_the_api_refuses_it_too_with_the_explanation(api_client, admin_a, make_element):
+    principle = make_element("Eén keer uitvragen", element_type="principle")
+    application = make_element("Zaaksysteem", element_type="application")
+    response = api_client(admin_a).post(
+        "/api/o/alfa/model/relations/",
+        {"source": principle.pk, "target": application.pk, "relation_type": "triggering"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "ArchiMate 3.2 allows no Triggering" in str(response.json())
+    assert not Relation.objects.exists()
