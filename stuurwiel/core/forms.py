@@ -14,30 +14,14 @@ from stuurwiel.core.models import OrganisationOwnedModel
 META_FIELDS = {"version", "change_reason", "started_from"}
 
 
-class OrganisationModelForm(forms.ModelForm):
-    """Limits every choice of a related object to the current organisation and
-    carries the optimistic-lock ``version`` and an optional change reason."""
+class EditConflictMixin:
+    """For a model form with a ``version``: carries the values the editor started
+    from (its initial values, as JSON, in ``started_from``), so that on an edit
+    conflict the page can tell what the other person changed from what you changed."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # The values the editor started from (the form's initial values, as JSON): on an
-    # edit conflict they tell what the other person changed from what you changed.
-    started_from = forms.CharField(widget=forms.HiddenInput, required=False)
-    change_reason = forms.CharField(
-        label=_("Reason for this change"),
-        required=False,
-        max_length=1000,
-        widget=forms.TextInput(attrs={"placeholder": _("optional, shown in the history")}),
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation = organisation
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and issubclass(queryset.model, OrganisationOwnedModel):
-                field.queryset = queryset.filter(organisation=organisation)
+        self.fields["started_from"] = forms.CharField(widget=forms.HiddenInput, required=False)
         if self.instance.pk and not self.is_bound:
             self.fields["started_from"].initial = json.dumps(self.raw_values(initial=True))
 
@@ -55,6 +39,30 @@ class OrganisationModelForm(forms.ModelForm):
             name: raw_value(cleaned[name] if name in cleaned else self[name].data)
             for name in self.model_field_names()
         }
+
+
+class OrganisationModelForm(EditConflictMixin, forms.ModelForm):
+    """Limits every choice of a related object to the current organisation and
+    carries the optimistic-lock ``version``, the values the editor started from and
+    an optional change reason."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": _("optional, shown in the history")}),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and issubclass(queryset.model, OrganisationOwnedModel):
+                field.queryset = queryset.filter(organisation=organisation)
 
     def _post_clean(self) -> None:
         # Model validation (including the cross-organisation check) runs in the
@@ -157,3 +165,23 @@ def merged_data(*, yours: forms.Form, stored: dict, started: dict):
             else:
                 data[key] = value
     return data
+
+
+def edit_conflict(*, yours: forms.Form, current: forms.Form) -> tuple[Any, list[ConflictRow]]:
+    """After a :class:`~stuurwiel.core.exceptions.ConflictError` on ``yours`` (the
+    posted form), given ``current`` (an unbound form of the stored object): the data
+    for the form to show again (your input, merged with what only they changed,
+    under the stored version and with the stored values as the new start) and the
+    rows that compare their values with yours."""
+    stored = current.raw_values(initial=True)
+    started = started_values(yours.data)
+    data = merged_data(yours=yours, stored=stored, started=started)
+    data["version"] = str(current.instance.version)
+    data["started_from"] = json.dumps(stored)
+    return data, conflict_rows(yours=yours, stored=stored, started=started)
+
+
+def unsaved_rows(form: forms.Form) -> list[ConflictRow]:
+    """What you had typed, for the fields you changed (shown when you take theirs)."""
+    started = started_values(form.data)
+    return conflict_rows(yours=form, stored=started, started=started)

@@ -130,3 +130,29 @@ def test_a_validation_error_keeps_the_stored_name_in_the_heading(client_a, team,
     response = client_a.post(url, {"name": "", "domain": "Zorg", **hidden})
     assert response.status_code == 400
     assert "Team Wmo" in re.search(r"<h1>(.*?)</h1>", _html(response)).group(1)
+
+
+def test_organisation_settings_conflict_keeps_your_input_and_saves_it_next(
+    client_a, org_a, admin_a
+):
+    from stuurwiel.organisations import services as organisation_services
+
+    url = reverse("organisations:organisation_edit", kwargs={"org": "alfa"})
+    page = _html(client_a.get(url))
+    hidden = {"version": _hidden(page, "version"), "started_from": _hidden(page, "started_from")}
+    organisation_services.organisation_update(
+        instance=org_a, by=admin_a, data={"description": "Hun omschrijving"}, version=1
+    )
+    mine = {"name": "Gemeente Alfa-Noord", "description": ""}
+    response = client_a.post(url, {**mine, **hidden})
+    assert response.status_code == 409
+    page = _html(response)
+    assert 'value="Gemeente Alfa-Noord"' in page and "Hun omschrijving" in page
+    assert "heeft het opgeslagen op" in page
+    again = {"version": _hidden(page, "version"), "started_from": _hidden(page, "started_from")}
+    saved = client_a.post(
+        url, {"name": "Gemeente Alfa-Noord", "description": "Hun omschrijving", **again}
+    )
+    assert saved.status_code == 302
+    org_a.refresh_from_db()
+    assert (org_a.name, org_a.description) == ("Gemeente Alfa-Noord", "Hun omschrijving")

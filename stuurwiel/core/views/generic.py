@@ -5,7 +5,6 @@ go through the app's services, never through ``form.save()``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_object
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
-from stuurwiel.core.forms import conflict_rows, merged_data, started_values
+from stuurwiel.core.forms import edit_conflict, unsaved_rows
 from stuurwiel.core.selectors import delete_consequences
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views.mixins import OrganisationViewMixin
@@ -135,7 +134,7 @@ class ObjectEditView(ObjectMixin, TemplateView):
         if "take_theirs" in request.POST and form.instance.pk:
             # After a conflict: the stored version in the form, your values beside it.
             form.is_valid()
-            return self.render_form(self.get_form(), unsaved=_unsaved_rows(form))
+            return self.render_form(self.get_form(), unsaved=unsaved_rows(form))
         if not form.is_valid():
             return self.render_form(form, status=400)
         reason = form.cleaned_data.get("change_reason", "")
@@ -162,14 +161,9 @@ class ObjectEditView(ObjectMixin, TemplateView):
             # Someone saved in between: show their change beside yours, keep your
             # input (merged with what only they changed) under the new version, so
             # "save mine" succeeds and "take theirs" loads the stored version.
-            current = self.get_form()
-            stored = current.raw_values(initial=True)
-            started = started_values(request.POST)
-            data = merged_data(yours=form, stored=stored, started=started)
-            data["version"] = str(current.instance.version)
-            data["started_from"] = json.dumps(stored)
+            data, rows = edit_conflict(yours=form, current=self.get_form())
             conflict = {
-                "rows": conflict_rows(yours=form, stored=stored, started=started),
+                "rows": rows,
                 "change": changes_for_object(form.instance).order_by("-timestamp", "-id").first(),
             }
             retry = self.get_form(data)
@@ -237,12 +231,6 @@ class ObjectHistoryView(ObjectMixin, TemplateView):
         obj = self.get_object()
         context.update(object=obj, changes=changes_for_object(obj))
         return context
-
-
-def _unsaved_rows(form) -> list:
-    """What you had typed, for the fields you changed (shown when you take theirs)."""
-    started = started_values(form.data)
-    return conflict_rows(yours=form, stored=started, started=started)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
