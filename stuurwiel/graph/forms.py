@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.forms import OrganisationModelForm
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
+from stuurwiel.graph.archimate import allowed_relation_types
+from stuurwiel.graph.choices import RelationType
 from stuurwiel.graph.models import Element, Relation, Subject
 
 
@@ -199,16 +201,21 @@ def _chosen(form: OrganisationModelForm, name: str, queryset):
     return queryset.filter(organisation=form.organisation, pk=pk).first()
 
 
-def _follow(form: OrganisationModelForm, name: str, leader: str, url_name: str) -> None:
+def _follow(
+    form: OrganisationModelForm, name: str, leader: str | tuple[str, ...], url_name: str
+) -> None:
     """Let HTMX render the choices of ``name`` again (from ``url_name``) whenever
-    ``leader`` changes, typed or picked in its lookup, keeping what is chosen."""
+    ``leader`` (or one of several) changes, typed or picked in its lookup, keeping
+    what is chosen."""
+    leaders = (leader,) if isinstance(leader, str) else leader
+    changed = " || ".join(f"target.name==='{each}'" for each in leaders)
     widget = form.fields[name].widget
     attrs = widget.wrap_attrs if isinstance(widget, PartCheckboxes) else widget.attrs
     attrs.update(
         {
             "hx-get": reverse(url_name, kwargs={"org": form.organisation.slug}),
-            "hx-trigger": f"change[target.name==='{leader}'] from:body, lookupPicked from:body",
-            "hx-include": f"[name='{leader}'], [name='{name}']",
+            "hx-trigger": f"change[{changed}] from:body, lookupPicked from:body",
+            "hx-include": ", ".join(f"[name='{each}']" for each in (*leaders, name)),
             "hx-swap": "outerHTML",
         }
     )
@@ -317,3 +324,32 @@ class RelationForm(OrganisationModelForm):
             )
             link_type.widget.choices = LinkTypeChoiceField(queryset=offered).choices
         _follow(self, "link_type", "source", "graph:relation_link_types")
+        _archimate_types_first(self)
+        _follow(self, "relation_type", ("source", "target"), "graph:relation_types")
+
+
+def _archimate_types_first(form: RelationForm) -> None:
+    """Once both ends are chosen, offer first the relation types ArchiMate 3.2
+    allows between their element types; the others stay (a relation realising a
+    framework link keeps the type its library prescribes), labelled as such."""
+    elements = Element.objects.filter(organisation=form.organisation)
+    source, target = _chosen(form, "source", elements), _chosen(form, "target", elements)
+    if source is None or target is None:
+        return
+    allowed = allowed_relation_types(source.element_type, target.element_type)
+    if allowed is None:
+        return
+    field = form.fields["relation_type"]
+    labels = dict(RelationType.choices)
+    names = {"source": source.type_label, "target": target.type_label}
+    field.choices = [
+        ("", "---------"),
+        (
+            _("Allowed by ArchiMate 3.2 from {source} to {target}").format(**names),
+            [(value, labels[value]) for value in allowed],
+        ),
+        (
+            _("Only for a relation that realises a link"),
+            [(value, label) for value, label in RelationType.choices if value not in allowed],
+        ),
+    ]

@@ -266,6 +266,25 @@ class RelationLinkTypesView(OrganisationViewMixin, View):
         return HttpResponse(form["link_type"].as_widget())
 
 
+class RelationTypesView(OrganisationViewMixin, View):
+    """``?source=<id>&target=<id>&relation_type=<value>`` → the relation form's type
+    choices, those ArchiMate allows between the two ends first; the form swaps them
+    in when an end changes."""
+
+    permission_required = "graph.view"
+
+    def get(self, request, *args, **kwargs):
+        form = forms.RelationForm(
+            organisation=self.organisation,
+            initial={
+                "source": request.GET.get("source"),
+                "target": request.GET.get("target"),
+                "relation_type": request.GET.get("relation_type", ""),
+            },
+        )
+        return HttpResponse(form["relation_type"].as_widget())
+
+
 class SubjectLookupView(LookupView):
     queryset = Subject.objects.order_by("name", "id")
     url_name = "graph:subject_lookup"

@@ -67,6 +67,12 @@ def test_relation_ends_are_chosen_by_keyboard_in_the_combobox(page, live_server)
     page.keyboard.press("Control+a")
     page.keyboard.press("Backspace")
     _choose_by_keyboard(page, "Naar", "architectuurbo", "Architectuurboard")
+    # With both ends chosen, the types ArchiMate allows between them come first.
+    allowed = page.locator("#id_relation_type optgroup").first
+    allowed.wait_for(state="attached")
+    assert (
+        allowed.get_attribute("label") == "Toegestaan door ArchiMate 3.2 van Dataobject naar Actor"
+    )
     page.get_by_label("Type").select_option(label="Dienstverlening")
     page.screenshot(path=SHOTS / "relation-form-combobox.png", full_page=True)
     page.get_by_role("button", name="Opslaan").click()

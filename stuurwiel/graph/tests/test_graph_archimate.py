@@ -121,3 +121,24 @@ def test_the_api_refuses_it_too_with_the_explanation(api_client, admin_a, make_e
     assert response.status_code == 400
     assert "ArchiMate 3.2 allows no Triggering" in str(response.json())
     assert not Relation.objects.exists()
+
+
+def test_the_form_offers_first_what_archimate_allows_between_the_chosen_ends(
+    client_a, make_element
+):
+    from django.urls import reverse
+
+    principle = make_element("Eén keer uitvragen", element_type="principle")
+    application = make_element("Zaaksysteem", element_type="application")
+    base = {"org": "alfa"}
+    page = client_a.get(
+        reverse("graph:relation_types", kwargs=base),
+        {"source": principle.pk, "target": application.pk, "relation_type": "association"},
+    ).content.decode()
+    allowed, others = page.split("Alleen voor een relatie die een koppeling realiseert")
+    assert 'label="Toegestaan door ArchiMate 3.2 van Principe naar Applicatie"' in allowed
+    assert 'value="association" selected' in allowed and 'value="triggering"' not in allowed
+    assert 'value="triggering"' in others
+    form = client_a.get(reverse("graph:relation_add", kwargs=base)).content.decode()
+    assert reverse("graph:relation_types", kwargs=base) in form
+    assert "target.name===&#x27;source&#x27; || target.name===&#x27;target&#x27;" in form
