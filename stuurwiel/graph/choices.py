@@ -85,6 +85,38 @@ ARCHIMATE_ELEMENT: dict[str, str] = {
 }
 
 
+# The element types that *are* an ArchiMate element type (not merely near one): only
+# these are held to ArchiMate 3.2's relationship table (graph/archimate.py). Output,
+# decision, measure, risk, context factor, intervention, mechanism and learning
+# question only borrow a nearby type above for exchange, so they are not checked.
+ARCHIMATE_COUNTERPART: dict[str, str] = {
+    value: ARCHIMATE_ELEMENT[value]
+    for value in (
+        ElementType.DRIVER,
+        ElementType.GOAL,
+        ElementType.OUTCOME,
+        ElementType.VALUE,
+        ElementType.PRINCIPLE,
+        ElementType.REQUIREMENT,
+        ElementType.CONSTRAINT,
+        ElementType.ASSESSMENT,
+        ElementType.STAKEHOLDER,
+        ElementType.ROLE,
+        ElementType.ACTOR,
+        ElementType.CAPABILITY,
+        ElementType.COURSE_OF_ACTION,
+        ElementType.PROCESS,
+        ElementType.SERVICE,
+        ElementType.MEANS,
+        ElementType.APPLICATION,
+        ElementType.DATA_OBJECT,
+        ElementType.TECHNOLOGY,
+        ElementType.WORK_PACKAGE,
+        ElementType.DELIVERABLE,
+    )
+}
+
+
 class RelationType(models.TextChoices):
     """ArchiMate's relationships, with Dutch labels."""
 

@@ -1,13 +1,15 @@
 """Filters of the connected model, shared by the list pages and the API.
 
 Elements are referred to by id (``source``, ``target``): an organisation may hold
-100,000 of them, too many for a choice list. Subjects, owners, parts, frameworks
-and link types are few enough to offer as choices; subjects and owners are limited
-to the organisation in the URL (``request.organisation``).
+100,000 of them, too many for a choice list, so the list page offers them as a
+type-ahead on the name (the id travels in a hidden field). Subjects, owners, parts,
+frameworks and link types are few enough to offer as choices; subjects and owners
+are limited to the organisation in the URL (``request.organisation``).
 """
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from stuurwiel.core.filtersets import IdFilter, SearchFilterSet
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.choices import ElementType, RelationType, SubjectKind, SubjectStatus
-from stuurwiel.graph.forms import PartChoiceField
+from stuurwiel.graph.forms import LookupWidget, PartChoiceField, lookup_queryset
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
 from stuurwiel.parties.models import Person
 
@@ -104,8 +106,8 @@ class RelationFilterSet(SearchFilterSet):
     subject = django_filters.ModelChoiceFilter(
         queryset=_subjects, label=_("Subject"), method="filter_subject"
     )
-    source = IdFilter(field_name="source_id", label=_("From (element id)"))
-    target = IdFilter(field_name="target_id", label=_("To (element id)"))
+    source = IdFilter(field_name="source_id", label=_("From"))
+    target = IdFilter(field_name="target_id", label=_("To"))
     link_type = django_filters.ModelChoiceFilter(
         queryset=LinkType.objects.select_related("framework").order_by(
             "framework__name_nl", "ref_id"
@@ -117,6 +119,17 @@ class RelationFilterSet(SearchFilterSet):
     class Meta:
         model = Relation
         fields = ["q", "relation_type", "subject", "source", "target", "link_type"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = getattr(self.request, "organisation", None)
+        if organisation is not None:
+            lookup_url = reverse("graph:element_lookup", kwargs={"org": organisation.slug})
+            elements = lookup_queryset(Element.objects.filter(organisation=organisation))
+            for end in ("source", "target"):
+                self.filters[end].extra["widget"] = LookupWidget(
+                    lookup_url=lookup_url, queryset=elements
+                )
 
     @extend_schema_field(OpenApiTypes.INT)  # the subject's id
     def filter_subject(self, queryset, name, value):

@@ -9,6 +9,8 @@ Domain rules kept here:
 - a relation that realises a framework link type has that link type's relation
   type, and its ends answer the link type's source and target parts (a part or a
   part inside it, as the demo data checks do);
+- any other relation is one ArchiMate 3.2 allows between its ends' element types
+  (where both have an ArchiMate counterpart; see :mod:`stuurwiel.graph.archimate`);
 - deleting an element deletes its relations, each logged; a subject with elements,
   or for which members hold roles, cannot be deleted.
 """
@@ -29,6 +31,8 @@ from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.services import object_create, object_delete, object_update
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
+from stuurwiel.graph.archimate import allowed_relation_types
+from stuurwiel.graph.choices import ElementType, RelationType
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
 
 _MISSING = object()
@@ -263,6 +267,7 @@ def _check_relation(*, organisation, values: dict[str, Any]) -> None:
         raise ValidationError({"target": _("A relation cannot point at its own source.")})
     link: LinkType | None = values.get("link_type")
     if link is None:
+        _check_archimate(source, values.get("relation_type"), target)
         return
     errors: dict[str, str] = {}
     if values.get("relation_type") != link.relation_type:
@@ -286,6 +291,31 @@ def _check_relation(*, organisation, values: dict[str, Any]) -> None:
             ).format(element=element, part=part.name, link=link.name)
     if errors:
         raise ValidationError(errors)
+
+
+def _check_archimate(source: Element | None, relation_type, target: Element | None) -> None:
+    """Refuse a relationship ArchiMate 3.2 does not allow between the two element
+    types. A relation realising a framework link type is not held to it here: the
+    library prescribes that relation's type, and refusing it would leave no type
+    that realises the link (a library conflicting with ArchiMate is fixed there)."""
+    if source is None or target is None or not relation_type:
+        return
+    allowed = allowed_relation_types(source.element_type, target.element_type)
+    if allowed is None or relation_type in allowed:
+        return
+    raise ValidationError(
+        {
+            "relation_type": _(
+                "ArchiMate 3.2 allows no {relation} relationship from {source} to "
+                "{target} (allowed: {allowed})."
+            ).format(
+                relation=RelationType(relation_type).label,
+                source=ElementType(source.element_type).label,
+                target=ElementType(target.element_type).label,
+                allowed=", ".join(str(RelationType(value).label) for value in allowed),
+            )
+        }
+    )
 
 
 def _element_parts(element: Element) -> list[FrameworkPart]:

@@ -27,6 +27,7 @@ urlpatterns = [
         views.RelationLinkTypesView.as_view(),
         name="relation_link_types",
     ),
+    path("relations/types/", views.RelationTypesView.as_view(), name="relation_types"),
     path("relations/<int:pk>/", views.RelationDetailView.as_view(), name="relation_detail"),
     path("relations/<int:pk>/edit/", views.RelationEditView.as_view(), name="relation_edit"),
     path("relations/<int:pk>/delete/", views.RelationDeleteView.as_view(), name="relation_delete"),

@@ -228,7 +228,7 @@ class LookupView(OrganisationViewMixin, TemplateView):
             html = widget.render(field, request.GET["pick"], attrs={"id": f"id_{field}"})
             # Lets other fields follow the choice (the element form's parts).
             return HttpResponse(html, headers={"HX-Trigger-After-Settle": "lookupPicked"})
-        query = request.GET.get("lookup", "").strip()
+        query = (request.GET.get("lookup") or request.GET.get(f"{field}_search", "")).strip()
         found = list(queryset.filter(name__icontains=query)[: LOOKUP_LIMIT + 1]) if query else []
         context = {
             "results": found[:LOOKUP_LIMIT],
@@ -275,6 +275,25 @@ class RelationLinkTypesView(OrganisationViewMixin, View):
             },
         )
         return HttpResponse(form["link_type"].as_widget())
+
+
+class RelationTypesView(OrganisationViewMixin, View):
+    """``?source=<id>&target=<id>&relation_type=<value>`` → the relation form's type
+    choices, those ArchiMate allows between the two ends first; the form swaps them
+    in when an end changes."""
+
+    permission_required = "graph.view"
+
+    def get(self, request, *args, **kwargs):
+        form = forms.RelationForm(
+            organisation=self.organisation,
+            initial={
+                "source": request.GET.get("source"),
+                "target": request.GET.get("target"),
+                "relation_type": request.GET.get("relation_type", ""),
+            },
+        )
+        return HttpResponse(form["relation_type"].as_widget())
 
 
 class SubjectLookupView(LookupView):

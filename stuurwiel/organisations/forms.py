@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from stuurwiel.core.forms import EditConflictMixin
 from stuurwiel.graph.models import Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation
@@ -39,7 +40,7 @@ def _roles_field(help_text) -> forms.MultipleChoiceField:
     )
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(EditConflictMixin, forms.ModelForm):
     version = _version_field()
     change_reason = _reason_field()
 

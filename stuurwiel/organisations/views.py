@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_organisation
 from stuurwiel.core.exceptions import ConflictError
+from stuurwiel.core.forms import edit_conflict, unsaved_rows
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
@@ -105,7 +106,11 @@ class OrganisationEditView(OrganisationViewMixin, TemplateView):
         return self.render_form(forms.OrganisationForm(instance=self.organisation))
 
     def post(self, request, *args, **kwargs):
-        form = forms.OrganisationForm(request.POST, instance=self.organisation)
+        form = forms.OrganisationForm(request.POST, instance=self._stored())
+        if "take_theirs" in request.POST:
+            form.is_valid()
+            current = forms.OrganisationForm(instance=self._stored())
+            return self.render_form(current, unsaved=unsaved_rows(form))
         if not form.is_valid():
             return self.render_form(form, status=400)
         try:
@@ -119,16 +124,30 @@ class OrganisationEditView(OrganisationViewMixin, TemplateView):
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.render_form(form, status=400)
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-            return self.render_form(form, status=409)
+        except ConflictError:
+            # As on every edit page: their change beside yours, your input kept.
+            current = self._stored()
+            data, rows = edit_conflict(yours=form, current=forms.OrganisationForm(instance=current))
+            change = (
+                changes_for_organisation(organisation=current)
+                .filter(content_type__model="organisation", object_id=str(current.pk))
+                .order_by("-timestamp", "-id")
+                .first()
+            )
+            retry = forms.OrganisationForm(data, instance=self._stored())
+            retry.is_valid()
+            return self.render_form(retry, status=409, conflict={"rows": rows, "change": change})
         messages.success(request, _("The settings have been saved."))
         return HttpResponseRedirect(
             reverse("organisations:dashboard", kwargs={"org": self.organisation.slug})
         )
 
-    def render_form(self, form, status: int = 200):
-        context = self.get_context_data(form=form)
+    def _stored(self):
+        """The organisation as stored now (a form's validation writes into its instance)."""
+        return type(self.organisation).objects.get(pk=self.organisation.pk)
+
+    def render_form(self, form, status: int = 200, **extra):
+        context = self.get_context_data(form=form, **extra)
         return render(self.request, self.template_name, context, status=status)
 
 

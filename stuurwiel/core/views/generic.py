@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_object
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
+from stuurwiel.core.forms import edit_conflict, unsaved_rows
 from stuurwiel.core.pagination import DeferredJoinPaginator
 from stuurwiel.core.selectors import delete_consequences
 from stuurwiel.core.tables import Column
@@ -52,21 +53,27 @@ class ObjectMixin(OrganisationViewMixin):
         return access.restrict(self.queryset.filter(organisation=self.organisation), self.access)
 
     def get_object(self):
-        """The object in the URL: 404 if the member may not see it, 403 if they
-        may see but not change it on a page that changes it."""
+        """The object in the URL (read once per request): 404 if the member may not
+        see it, 403 if they may see but not change it on a page that changes it."""
         if getattr(self, "_object", None) is None:
-            obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-            if self.action != "view" and not access.permitted(self.access, self.action, obj):
-                raise access.AccessDenied(access.denial_message(self.access, self.action, obj))
-            self._object = obj
+            self._object = self.load_object()
         return self._object
+
+    def load_object(self):
+        """A fresh copy of the object in the URL, checked as :meth:`get_object`
+        does. Forms get their own copy: validating one writes the typed values
+        into its instance, which must not become "the stored object"."""
+        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if self.action != "view" and not access.permitted(self.access, self.action, obj):
+            raise access.AccessDenied(access.denial_message(self.access, self.action, obj))
+        return obj
 
     def url_name(self, action: str) -> str:
         return f"{self.model.url_namespace}:{self.model._meta.model_name}_{action}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        obj = self.get_object() if "pk" in self.kwargs else None
+        obj = kwargs.get("object") or (self.get_object() if "pk" in self.kwargs else None)
         if obj is not None:
             can_change = access.permitted(self.access, "change", obj)
         else:
@@ -136,7 +143,7 @@ class ObjectEditView(ObjectMixin, TemplateView):
         return {}
 
     def get_form(self, data=None):
-        instance = self.get_object() if "pk" in self.kwargs else None
+        instance = self.load_object() if "pk" in self.kwargs else None
         initial = self.get_initial() if instance is None and data is None else None
         return self.form_class(
             data, instance=instance, initial=initial, organisation=self.organisation
@@ -147,6 +154,10 @@ class ObjectEditView(ObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
+        if "take_theirs" in request.POST and form.instance.pk:
+            # After a conflict: the stored version in the form, your values beside it.
+            form.is_valid()
+            return self.render_form(self.get_form(), unsaved=unsaved_rows(form))
         if not form.is_valid():
             return self.render_form(form, status=400)
         reason = form.cleaned_data.get("change_reason", "")
@@ -169,23 +180,37 @@ class ObjectEditView(ObjectMixin, TemplateView):
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.render_form(form, status=400)
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-            return self.render_form(form, status=409)
+        except ConflictError:
+            # Someone saved in between: show their change beside yours, keep your
+            # input (merged with what only they changed) under the new version, so
+            # "save mine" succeeds and "take theirs" loads the stored version.
+            data, rows = edit_conflict(yours=form, current=self.get_form())
+            conflict = {
+                "rows": rows,
+                "change": changes_for_object(form.instance).order_by("-timestamp", "-id").first(),
+            }
+            retry = self.get_form(data)
+            retry.is_valid()
+            return self.render_form(retry, status=409, conflict=conflict)
         except access.AccessDenied as exc:
             form.add_error(None, exc.message)
             return self.render_form(form, status=403)
         messages.success(request, _("“{name}” has been saved.").format(name=obj))
         return HttpResponseRedirect(obj.get_absolute_url())
 
-    def render_form(self, form, status: int = 200):
+    def render_form(self, form, status: int = 200, **extra):
+        # Validating a form writes its values into form.instance: the heading and
+        # breadcrumbs name the stored object, not what was typed.
+        stored = None
         if form.instance.pk:
-            title = _("Edit {name}").format(name=form.instance)
+            stored = self.get_object() if form.is_bound else form.instance
+            if form.is_bound and stored is form.instance:
+                stored = self.load_object()
+        if stored is not None:
+            title = _("Edit {name}").format(name=stored)
         else:
             title = capfirst(_("Add {name}").format(name=self.model._meta.verbose_name))
-        context = self.get_context_data(
-            form=form, object=form.instance if form.instance.pk else None, form_title=title
-        )
+        context = self.get_context_data(form=form, object=stored, form_title=title, **extra)
         return render(self.request, self.template_name, context, status=status)
 
 

@@ -152,7 +152,7 @@ def test_element_delete_takes_its_relations(api, make_element, org_a, admin_a):
     services.relation_create(
         organisation=org_a,
         by=admin_a,
-        data={"source": a, "target": b, "relation_type": "flow"},
+        data={"source": a, "target": b, "relation_type": "aggregation"},
     )
     assert api.delete(f"{BASE}/elements/{a.pk}/").status_code == 204
     assert not Relation.objects.exists()

@@ -183,10 +183,13 @@ def test_relation_update_is_checked_against_the_link_type_too(
     relation = _relation(org_a, admin_a, why, what, compass.link)
     with pytest.raises(ValidationError):
         services.relation_update(
-            instance=relation, by=admin_a, data={"relation_type": "flow"}, version=1
+            instance=relation, by=admin_a, data={"relation_type": "aggregation"}, version=1
         )
     changed = services.relation_update(
-        instance=relation, by=admin_a, data={"relation_type": "flow", "link_type": None}, version=1
+        instance=relation,
+        by=admin_a,
+        data={"relation_type": "aggregation", "link_type": None},
+        version=1,
     )
     assert changed.version == 2 and changed.link_type is None
 
@@ -201,9 +204,9 @@ def test_reclassifying_away_a_part_a_link_needs_is_refused(make_element, org_a, 
 
 def test_deleting_an_element_deletes_and_logs_its_relations(make_element, org_a, admin_a, compass):
     hub, a, b = make_element("Knooppunt"), make_element("A"), make_element("B")
-    out = _relation(org_a, admin_a, hub, a, None, relation_type="serving")
-    into = _relation(org_a, admin_a, b, hub, None, relation_type="flow")
-    keep = _relation(org_a, admin_a, a, b, None, relation_type="flow")
+    out = _relation(org_a, admin_a, hub, a, None, relation_type="composition")
+    into = _relation(org_a, admin_a, b, hub, None, relation_type="aggregation")
+    keep = _relation(org_a, admin_a, a, b, None, relation_type="association")
     services.element_delete(instance=hub, by=admin_a, reason="Opgeheven")
 
     assert list(Relation.objects.all()) == [keep]
