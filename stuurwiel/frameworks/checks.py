@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from jsonschema import ValidationError
 
+from stuurwiel.core.vocabulary import ElementType, RelationType
 from stuurwiel.frameworks.choices import RuleKind, RuleSeverity
 from stuurwiel.frameworks.errors import LibraryError, format_path, line_of
-from stuurwiel.graph.choices import ElementType, RelationType
 from stuurwiel.organisations.choices import Role, SeparationPrinciple
 
 if TYPE_CHECKING:

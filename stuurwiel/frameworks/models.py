@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.i18n import TranslatedField
+from stuurwiel.core.vocabulary import ElementType, RelationType
 from stuurwiel.frameworks.choices import PART_KIND_LABELS, Provenance, RuleKind, RuleSeverity
-from stuurwiel.graph.choices import ElementType, RelationType
 
 
 class Framework(models.Model):

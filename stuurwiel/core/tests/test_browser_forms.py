@@ -129,9 +129,11 @@ def test_edit_conflict_shows_their_change_and_saves_mine_then_takes_theirs(
     stored_name = team.name
     page.locator("#id_name").fill(f"{stored_name} (nieuw)")
     # Someone who may change teams too: the demo's organisation admin.
-    other = Organisation.objects.get(slug="middenstad").memberships.get(
-        user__username="organisation_admin"
-    ).user
+    other = (
+        Organisation.objects.get(slug="middenstad")
+        .memberships.get(user__username="organisation_admin")
+        .user
+    )
     services.team_update(
         instance=team,
         by=other,

@@ -4,6 +4,7 @@ like in the library files; parts come flat in tree order, each naming its parent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from stuurwiel.core.vocabulary import ElementType
 from stuurwiel.frameworks.models import (
     CoherenceRule,
     Framework,
@@ -11,7 +12,6 @@ from stuurwiel.frameworks.models import (
     GuidingQuestion,
     LinkType,
 )
-from stuurwiel.graph.choices import ElementType
 
 
 class TranslatedTextSerializer(serializers.Serializer):
