@@ -167,6 +167,10 @@ class Access:
             (grant.subject_ids and _scope_lookups(model)) or (grant.own and _owner_lookup(model))
         )
 
+    def may_view(self, obj: Any) -> bool:
+        """Whether the member may see ``obj`` (for links in templates)."""
+        return permitted(self, "view", obj)
+
     def holds_everywhere(self, permission: str) -> bool:
         grant = self.grants.get(permission)
         return bool(grant and grant.everything)

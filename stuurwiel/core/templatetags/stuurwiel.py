@@ -1,8 +1,6 @@
 from django import template
 from django.http import QueryDict
 
-from stuurwiel.organisations import access
-
 register = template.Library()
 
 
@@ -33,8 +31,9 @@ def url_for_viewer(obj, viewer):
     url = getattr(obj, "get_absolute_url", None)
     if url is None:
         return ""
-    if isinstance(viewer, access.Access):
-        return url() if access.permitted(viewer, "view", obj) else ""
+    may_view = getattr(viewer, "may_view", None)  # the access layer's Access
+    if may_view is not None:
+        return url() if may_view(obj) else ""
     if f"{obj._meta.app_label}.view" not in (viewer or ()):
         return ""
     return url()
