@@ -87,6 +87,8 @@ class Element(OrganisationOwnedModel):
     )
 
     url_namespace = "graph"
+    # An element's changes show in its subject's history too.
+    changelog_parent_field = "subject"
 
     class Meta:
         ordering = ["name", "id"]

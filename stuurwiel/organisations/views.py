@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from stuurwiel.changelog.selectors import changes_for_organisation
+from stuurwiel.changelog.summaries import recent_work
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.tables import Column
 from stuurwiel.core.views import generic
@@ -33,7 +33,7 @@ class DashboardView(OrganisationViewMixin, TemplateView):
         if "graph.view" in self.permissions:
             context["subjects"] = subject_queryset().filter(organisation=self.organisation)[:12]
         if "changelog.view" in self.permissions:
-            context["recent_changes"] = changes_for_organisation(organisation=self.organisation)[:8]
+            context["recent_changes"] = recent_work(organisation=self.organisation)
         return context
 
 

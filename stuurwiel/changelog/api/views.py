@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from stuurwiel.changelog.api.pagination import ChangeLogCursorPagination
 from stuurwiel.changelog.api.serializers import ChangeLogEntrySerializer
 from stuurwiel.changelog.filtersets import ChangeLogEntryFilterSet
 from stuurwiel.changelog.models import ChangeLogEntry
@@ -13,9 +14,10 @@ from stuurwiel.organisations.selectors import membership_get, membership_permiss
 class ChangeLogEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The organisation's change feed (read-only: the log cannot be edited)."""
 
-    queryset = ChangeLogEntry.objects.select_related("content_type")
+    queryset = ChangeLogEntry.objects.select_related("content_type", "parent_content_type")
     serializer_class = ChangeLogEntrySerializer
     filterset_class = ChangeLogEntryFilterSet
+    pagination_class = ChangeLogCursorPagination
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -28,4 +30,4 @@ class ChangeLogEntryViewSet(viewsets.ReadOnlyModelViewSet):
         organisation = getattr(self, "organisation", None)
         if organisation is None:
             return self.queryset.none()
-        return self.queryset.filter(organisation=organisation)
+        return self.queryset.filter(organisation=organisation).order_by("-timestamp", "-id")

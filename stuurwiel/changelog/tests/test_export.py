@@ -38,7 +38,7 @@ def test_export_holds_the_filtered_entries_of_the_own_organisation(client_a, org
     assert len(rows) == 1
     [row] = rows
     assert row[1] == "admin-a" and row[3] == "Bijgewerkt" and row[7] == "Loket erbij"
-    assert '"name": "Team Wmo-loket"' in row[9]
+    assert row[8] == "Naam: Team Wmo" and row[9] == "Naam: Team Wmo-loket"
 
 
 def test_export_in_english_uses_commas(client_a, org_a, admin_a):
