@@ -75,10 +75,25 @@ def _ids(value: Any) -> list[int]:
     return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _shown(entry: ChangeLogEntry) -> list[str]:
+    """The logged field names worth showing: not the organisation an object of
+    this organisation belongs to (it never changes and says nothing), and for a
+    created or deleted object not the fields it left empty."""
+    names = set(entry.before) | set(entry.after)
+    names.discard("organisation")
+    if entry.action != "update":
+        names = {n for n in names if not _empty(entry.after.get(n, entry.before.get(n)))}
+    return list(names)
+
+
 def _collect(entries: Sequence[ChangeLogEntry], lookup: _Lookup) -> None:
     for entry in entries:
         model = entry.content_type.model_class()
-        for name in set(entry.before) | set(entry.after):
+        for name in _shown(entry):
             found = _field(model, name)
             if found is None or not found.is_relation or found.related_model is None:
                 continue
@@ -147,7 +162,7 @@ def _word_diff(old: str, new: str) -> tuple[SafeString, SafeString]:
 
 def _value_html(found, value: Any, lookup: _Lookup, permissions) -> SafeString:
     empty = format_html('<span class="muted">{}</span>', "—")
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return empty
     if found is not None and found.is_relation and found.related_model is not None:
         names = [_object_html(found.related_model, pk, lookup, permissions) for pk in _ids(value)]
@@ -212,7 +227,7 @@ def readable_text(entry: ChangeLogEntry, side: str, lookup: _Lookup | None = Non
     model = entry.content_type.model_class()
     data = getattr(entry, side)
     lines = []
-    for name in sorted(data, key=lambda n: field_label(model, n)):
+    for name in sorted(set(data) & set(_shown(entry)), key=lambda n: field_label(model, n)):
         html = _value_html(_field(model, name), data[name], lookup or _Lookup(), ())
         lines.append(f"{field_label(model, name)}: {_strip_tags(html)}")
     return "\n".join(lines)
