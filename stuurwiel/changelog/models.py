@@ -28,6 +28,7 @@ class ChangeLogEntry(models.Model):
         verbose_name=_("organisation"),
         null=True,
         blank=True,
+        db_index=False,  # the feed indexes below lead with it
     )
     timestamp = models.DateTimeField(_("when"), auto_now_add=True)
     actor = models.ForeignKey(
@@ -45,7 +46,11 @@ class ChangeLogEntry(models.Model):
     correlation_id = models.UUIDField(_("correlation id"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("object type"),
+        db_index=False,  # changelog_object leads with it
     )
     object_id = models.PositiveBigIntegerField(_("object id"))
     object_repr = models.CharField(_("object"), max_length=300)
@@ -56,6 +61,7 @@ class ChangeLogEntry(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("part of (type)"),
+        db_index=False,  # changelog_parent leads with it
     )
     parent_object_id = models.PositiveBigIntegerField(_("part of (id)"), null=True, blank=True)
     before = models.JSONField(_("before"), default=dict, blank=True)

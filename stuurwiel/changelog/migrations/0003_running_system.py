@@ -3,30 +3,13 @@ converted in place: ``USING object_id::bigint`` on PostgreSQL, a table copy on
 SQLite; every logged model has an integer key), a correlation id, a parent
 object, and indexes in the order the feed and the histories read.
 
-Existing entries keep their meaning; their actor is renamed to how people know
-them (the person's full name), and a command's "root (command)" loses the
-operating-system account it never should have shown.
+(The actors are renamed in 0004, in a transaction of its own: PostgreSQL
+refuses to build this migration's indexes after rows changed in its transaction.)
 """
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-
-def name_actors(apps, schema_editor):
-    Entry = apps.get_model("changelog", "ChangeLogEntry")
-    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
-    for source in ("command", "job"):
-        Entry.objects.filter(
-            actor__isnull=True, source=source, actor_repr__endswith=f" ({source})"
-        ).update(actor_repr="")
-        Entry.objects.filter(actor__isnull=True, source=source, actor_repr=source).update(
-            actor_repr=""
-        )
-    actors = Entry.objects.filter(actor__isnull=False).values_list("actor_id", flat=True)
-    for user in User.objects.filter(pk__in=actors.distinct()).exclude(first_name="", last_name=""):
-        name = f"{user.first_name} {user.last_name}".strip()[:150]
-        Entry.objects.filter(actor_id=user.pk).update(actor_repr=name)
 
 
 class Migration(migrations.Migration):
@@ -59,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='changelogentry',
             name='parent_content_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='part of (type)'),
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='part of (type)'),
         ),
         migrations.AddField(
             model_name='changelogentry',
@@ -68,8 +51,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='changelogentry',
+            name='content_type',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='object type'),
+        ),
+        migrations.AlterField(
+            model_name='changelogentry',
             name='object_id',
             field=models.PositiveBigIntegerField(verbose_name='object id'),
+        ),
+        migrations.AlterField(
+            model_name='changelogentry',
+            name='organisation',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='organisations.organisation', verbose_name='organisation'),
         ),
         migrations.AlterField(
             model_name='changelogentry',
@@ -100,5 +93,4 @@ class Migration(migrations.Migration):
             model_name='changelogentry',
             index=models.Index(fields=['correlation_id'], name='changelog_correlation'),
         ),
-        migrations.RunPython(name_actors, migrations.RunPython.noop),
     ]
