@@ -45,9 +45,7 @@ class ChangeLogEntryFilterSet(django_filters.FilterSet):
     that the feed's indexes serve; a date cast per row would read the whole log."""
 
     actor = _ActorChoiceFilter(queryset=_actors, label=_("Who"))
-    content_type = django_filters.TypedChoiceFilter(
-        choices=object_type_choices, coerce=int, label=_("Object type")
-    )
+    content_type = django_filters.ChoiceFilter(choices=object_type_choices, label=_("Object type"))
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label=_("Action"))
     source = django_filters.ChoiceFilter(choices=ChangeSource.choices, label=_("Source"))
     since = django_filters.DateFilter(method="filter_since", label=_("From date"))

@@ -207,9 +207,7 @@ def present(
     for entry in entries:
         model = entry.content_type.model_class()
         rows = []
-        for name in sorted(
-            set(entry.before) | set(entry.after), key=lambda n: field_label(model, n)
-        ):
+        for name in sorted(_shown(entry), key=lambda n: field_label(model, n)):
             found = _field(model, name)
             old, new = entry.before.get(name), entry.after.get(name)
             if _is_long_text(found, old, new):

@@ -91,18 +91,25 @@ def recent_work(*, organisation, lines: int = 8) -> list[WorkLine]:
     grouped: dict[Any, list[ChangeLogEntry]] = {}
     for entry in entries:
         grouped.setdefault(entry.correlation_id or f"entry-{entry.pk}", []).append(entry)
-    groups = list(grouped.values())[:lines]
+    groups = list(grouped.values())
+    # The oldest group may go on beyond the entries read: its count is a minimum.
+    cut = groups[-1] if len(entries) == _WINDOW else None
+    groups = groups[:lines]
     parents = _parent_names(groups)
-    return [_line(group, parents) for group in groups]
+    return [_line(group, parents, more=group is cut) for group in groups]
 
 
-def _line(group: list[ChangeLogEntry], parents: dict[tuple[int, int], str]) -> WorkLine:
+def _line(
+    group: list[ChangeLogEntry], parents: dict[tuple[int, int], str], *, more: bool = False
+) -> WorkLine:
     first = group[0]
     who = first.actor_display
     kinds = {(e.action, e.content_type_id) for e in group}
     model = first.content_type.model_class()
     meta = model._meta if model else None
-    if len(group) == 1:
+    if more:
+        text = _("{who} made {count} or more changes").format(who=who, count=len(group))
+    elif len(group) == 1:
         text = _single(first.action).format(
             who=who,
             type=meta.verbose_name if meta else first.content_type.name,
