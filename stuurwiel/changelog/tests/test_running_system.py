@@ -6,6 +6,7 @@ import datetime
 import uuid
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
@@ -271,3 +272,22 @@ def test_one_write_adds_one_insert_per_changed_object(org_a, admin_a):
         parties.team_update(instance=team, by=admin_a, data={"name": "Nieuw"}, version=1)
     logged = [q for q in captured.captured_queries if "changelog_changelogentry" in q["sql"]]
     assert len(logged) == 1 and logged[0]["sql"].startswith("INSERT")
+
+
+def test_the_api_feed_pages_by_cursor_with_the_same_filters(org_a, admin_a, api_client):
+    for n in range(55):
+        _team(org_a, admin_a, f"Team {n}")
+    parties.person_create(organisation=org_a, by=admin_a, data={"name": "Piet"})
+    client = api_client(admin_a)
+    url = reverse("changelog-api:change-list", kwargs={"org": "alfa"})
+    first = client.get(url).json()
+    assert "count" not in first and len(first["results"]) == 50 and first["previous"] is None
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 6 and second["next"] is None and second["previous"]
+    ids = [e["id"] for e in first["results"] + second["results"]]
+    assert len(set(ids)) == 56 and ids == sorted(ids, reverse=True)
+    assert isinstance(first["results"][0]["object_id"], int)
+    assert {"correlation_id", "parent_type", "parent_object_id"} <= set(first["results"][0])
+    person_type = ContentType.objects.get_by_natural_key("parties", "person").pk
+    only = client.get(url, {"content_type": person_type, "since": "2000-01-01"}).json()
+    assert [e["object_repr"] for e in only["results"]] == ["Piet"]
