@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -154,10 +153,3 @@ def keyset_page(
         next_cursor=_encode(rows[-1], by_time) if more and rows else None,
         is_first=position is None,
     )
-
-
-def users_by_id(ids: Iterable[int]) -> dict[int, models.Model]:
-    ids = {pk for pk in ids if pk is not None}
-    if not ids:
-        return {}
-    return get_user_model().objects.in_bulk(ids)
