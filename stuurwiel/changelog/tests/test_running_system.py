@@ -291,3 +291,29 @@ def test_the_api_feed_pages_by_cursor_with_the_same_filters(org_a, admin_a, api_
     person_type = ContentType.objects.get_by_natural_key("parties", "person").pk
     only = client.get(url, {"content_type": person_type, "since": "2000-01-01"}).json()
     assert [e["object_repr"] for e in only["results"]] == ["Piet"]
+
+
+def test_a_wholes_history_pages_through_its_own_and_its_parts_entries_once(org_a, admin_a):
+    from stuurwiel.changelog.selectors import object_history_page
+
+    subject = graph.subject_create(
+        organisation=org_a, by=admin_a, data={"kind": "service", "name": "Verhuizing"}
+    )
+    for n in range(30):
+        graph.element_create(
+            organisation=org_a,
+            by=admin_a,
+            data={"name": f"Stap {n}", "element_type": "goal", "subject": subject},
+        )
+        subject = graph.subject_update(
+            instance=subject, by=admin_a, version=subject.version, data={"name": f"V{n}"}
+        )
+    expected = list(changes_for_object(subject).values_list("pk", flat=True))
+    seen, cursor = [], None
+    while True:
+        page = object_history_page(subject, cursor=cursor, size=7)
+        seen += [entry.pk for entry in page]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == expected and len(seen) == 61
