@@ -183,3 +183,10 @@ def test_dashboard_summarises_work_not_bookkeeping(client_a, org_a, named_admin,
     html = client_a.get(reverse("organisations:dashboard", kwargs={"org": "alfa"})).content.decode()
     assert "Anna de Vries wijzigde 3 elementen van Verhuizing doorgeven" in html
     assert "Lid:" not in html and "@ Gemeente Alfa" not in html
+    # The line opens exactly the entries of that one request.
+    import re
+
+    link = re.search(r'href="([^"]+\?correlation=[^"]+)">Anna de Vries wijzigde 3', html).group(1)
+    page = client_a.get(link.replace("&amp;", "&"))
+    assert [e.object_repr for e in page.context["page"]] == ["Stap 2!", "Stap 1!", "Stap 0!"]
+    assert "Wijzigingen van één verzoek, opdracht of taak." in page.content.decode()
