@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "stuurwiel.changelog.middleware.ChangeSourceMiddleware",
+    "stuurwiel.changelog.middleware.ChangeContextMiddleware",
 ]
 
 ROOT_URLCONF = "stuurwiel.urls"

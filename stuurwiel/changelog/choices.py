@@ -9,10 +9,17 @@ class ChangeAction(models.TextChoices):
 
 
 class ChangeSource(models.TextChoices):
-    """Where a write came from; set per request or per command."""
+    """Where a write came from; set per request, command or job."""
 
     UI = "ui", _("Web interface")
     API = "api", _("API")
     COMMAND = "command", _("Command line")
     JOB = "job", _("Background job")
     SYSTEM = "system", _("System")
+
+
+# Shown after the actor's name for writes made outside a request ("Demo (opdrachtregel)").
+SOURCE_SUFFIX = {
+    ChangeSource.COMMAND: _("command line"),
+    ChangeSource.JOB: _("job"),
+}

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import getpass
+import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
-from stuurwiel.changelog.choices import ChangeAction, ChangeSource
-from stuurwiel.changelog.context import current_source
+from stuurwiel.changelog.choices import ChangeAction
+from stuurwiel.changelog.context import current_context
 from stuurwiel.changelog.models import ChangeLogEntry
 
 
@@ -46,18 +48,16 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
-def default_actor_repr() -> str:
-    """Who acts when no user is given: the OS account for commands and jobs."""
-    source = current_source()
-    if source in (ChangeSource.COMMAND, ChangeSource.JOB):
-        try:
-            return f"{getpass.getuser()} ({source})"
-        except (KeyError, OSError):  # no passwd entry in some containers
-            return str(source)
-    return ""
+def actor_name(user: Any) -> str:
+    """How the log names a user: their full name, else their username."""
+    return (user.get_full_name() or user.get_username())[:150]
 
 
-def change_record(
+def _type_of(instance: models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(instance, for_concrete_model=True)
+
+
+def change_entry(
     *,
     instance: models.Model,
     action: str,
@@ -67,9 +67,15 @@ def change_record(
     reason: str = "",
     organisation: Any = None,
     actor_repr: str = "",
+    parent: models.Model | None = None,
 ) -> ChangeLogEntry | None:
-    """Record one change. For updates only the fields that differ are kept;
-    an update that changed nothing records nothing and returns ``None``."""
+    """The unsaved entry for one change, or ``None`` for an update that changed
+    nothing. For updates only the fields that differ are kept.
+
+    ``parent`` names the whole this object is part of (a call for its step), so
+    the whole's history shows the part's changes too. Without it the model's
+    ``changelog_parent_field`` (a foreign key's name), if any, gives the parent.
+    """
     before = before or {}
     after = after or {}
     if action == ChangeAction.UPDATE:
@@ -80,17 +86,121 @@ def change_record(
         after = {k: v for k, v in after.items() if k in changed}
     if organisation is None:
         organisation = getattr(instance, "organisation", None)
+    parent_field: str = getattr(instance, "changelog_parent_field", "")
+    if parent is None and parent_field:
+        parent = getattr(instance, parent_field, None)
+    context = current_context()
     user = by if getattr(by, "is_authenticated", False) else None
-    return ChangeLogEntry.objects.create(
+    return ChangeLogEntry(
         organisation=organisation,
         actor=user,
-        actor_repr=user.get_username() if user else (actor_repr or default_actor_repr()),
-        source=current_source(),
+        actor_repr=actor_name(user) if user else (actor_repr or context.actor_name),
+        source=context.source,
+        correlation_id=context.correlation_id,
         action=action,
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
-        object_id=str(instance.pk),
+        content_type=_type_of(instance),
+        object_id=int(instance.pk),
         object_repr=str(instance)[:300],
+        parent_content_type=_type_of(parent) if parent is not None else None,
+        parent_object_id=int(parent.pk) if parent is not None else None,
         before=before,
         after=after,
         reason=reason,
     )
+
+
+def change_record(**kwargs: Any) -> ChangeLogEntry | None:
+    """Record one change (the arguments of :func:`change_entry`); an update that
+    changed nothing records nothing and returns ``None``."""
+    entry = change_entry(**kwargs)
+    if entry is not None:
+        entry.save()
+    return entry
+
+
+# The columns written by change_records_insert, in order.
+_COLUMNS = (
+    ("organisation_id", "bigint"),
+    ("timestamp", "timestamptz"),
+    ("actor_id", "bigint"),
+    ("actor_repr", "text"),
+    ("source", "text"),
+    ("correlation_id", "uuid"),
+    ("action", "text"),
+    ("content_type_id", "bigint"),
+    ("object_id", "bigint"),
+    ("object_repr", "text"),
+    ("parent_content_type_id", "bigint"),
+    ("parent_object_id", "bigint"),
+    ("before", "jsonb"),
+    ("after", "jsonb"),
+    ("reason", "text"),
+)
+
+
+def _uuid(value: uuid.UUID | None) -> str | None:
+    """A UUID as the column stores it (SQLite: 32 hex digits)."""
+    if value is None:
+        return None
+    return value.hex if connection.vendor == "sqlite" else str(value)
+
+
+def change_records_insert(entries: Sequence[ChangeLogEntry]) -> int:
+    """Insert many unsaved entries in ONE statement, whatever their number.
+
+    ``bulk_create`` would need ⌈n/62⌉ statements on SQLite (999 parameters per
+    statement); here the rows travel as one JSON parameter that the database
+    unpacks (``json_each`` / ``jsonb_array_elements``), so a delete that detaches
+    10,000 objects still logs them in one query. Returns the number of rows.
+    """
+    if not entries:
+        return 0
+    now = timezone.now()
+    rows = []
+    for entry in entries:
+        stamp = entry.timestamp or now
+        rows.append(
+            [
+                entry.organisation_id,
+                connection.ops.adapt_datetimefield_value(stamp)
+                if connection.vendor == "sqlite"
+                else stamp.isoformat(),
+                entry.actor_id,
+                entry.actor_repr,
+                entry.source,
+                (
+                    entry.correlation_id.hex
+                    if connection.vendor == "sqlite"
+                    else str(entry.correlation_id)
+                )
+                if entry.correlation_id
+                else None,
+                entry.action,
+                entry.content_type_id,
+                entry.object_id,
+                entry.object_repr,
+                entry.parent_content_type_id,
+                entry.parent_object_id,
+                entry.before,
+                entry.after,
+                entry.reason,
+            ]
+        )
+    table = connection.ops.quote_name(ChangeLogEntry._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name, _ in _COLUMNS)
+    if connection.vendor == "postgresql":
+        values = ", ".join(
+            f"(r->{i})::{kind}" if kind == "jsonb" else f"(r->>{i})::{kind}"
+            for i, (_, kind) in enumerate(_COLUMNS)
+        )
+        rows_sql = "jsonb_array_elements(%s::jsonb) AS r"
+        sql = f"INSERT INTO {table} ({names}) SELECT {values} FROM {rows_sql}"
+    elif connection.vendor == "sqlite":
+        values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(_COLUMNS)))
+        sql = f"INSERT INTO {table} ({names}) SELECT {values} FROM json_each(%s)"
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        ChangeLogEntry.objects.bulk_create(entries)
+        return len(entries)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps(rows, ensure_ascii=False)])
+    return len(rows)

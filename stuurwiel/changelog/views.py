@@ -1,23 +1,25 @@
 import csv
-import json
-from itertools import chain
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from stuurwiel.changelog.filtersets import ChangeLogEntryFilterSet
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.changelog.selectors import changes_for_organisation
+from stuurwiel.changelog.presenters import lookup_for, present, readable_text
+from stuurwiel.changelog.selectors import changes_for_organisation, keyset_page
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.organisations import access
 
 
 class ChangeFeedView(OrganisationViewMixin, TemplateView):
-    """Organisation-wide change feed, filterable by person, object type and date."""
+    """Organisation-wide change feed, filterable by person, object type and date,
+    paged by keyset ("older" continues after the last entry shown; no count)."""
 
     template_name = "changelog/feed.html"
     permission_required = "changelog.view"
@@ -33,7 +35,13 @@ class ChangeFeedView(OrganisationViewMixin, TemplateView):
             request=self.request,
         )
         context["filterset"] = filterset
-        context["page"] = Paginator(filterset.qs, 50).get_page(self.request.GET.get("page"))
+        if filterset.is_bound and not filterset.is_valid():
+            queryset = filterset.queryset.none()
+        else:
+            queryset = filterset.qs
+        page = keyset_page(queryset, cursor=self.request.GET.get("cursor"))
+        present(page.object_list, organisation=self.organisation, permissions=self.permissions)
+        context["page"] = page
         return context
 
     def get_template_names(self):
@@ -87,8 +95,8 @@ class ChangeFeedExportView(OrganisationViewMixin, View):
             _("Before"),
             _("After"),
         ]
-        entries = filterset.qs.order_by("-timestamp", "-id").iterator(chunk_size=1000)
-        rows = chain([header], (self._row(entry) for entry in entries))
+        entries = filterset.qs.order_by("-timestamp", "-id").iterator(chunk_size=500)
+        rows = chain([header], self._rows(entries))
         response = StreamingHttpResponse(
             chain(["\ufeff"], (writer.writerow(row) for row in rows)),
             content_type="text/csv; charset=utf-8",
@@ -98,20 +106,35 @@ class ChangeFeedExportView(OrganisationViewMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    @staticmethod
-    def _row(entry) -> list[str]:
-        def as_json(data):
-            return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else ""
+    def _rows(self, entries: Iterable[ChangeLogEntry]) -> Iterator[list[str]]:
+        """Rows in chunks of 500, each chunk's referenced objects resolved at once."""
+        entries = iter(entries)
+        while chunk := list(islice(entries, 500)):
+            lookup = lookup_for(chunk, organisation=self.organisation)
+            for entry in chunk:
+                yield [neutralise(cell) for cell in self._row(entry, lookup)]
 
+    @staticmethod
+    def _row(entry: ChangeLogEntry, lookup) -> list[str]:
         return [
             timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),
-            entry.actor_repr,
+            entry.actor_display,
             entry.get_source_display(),
             entry.get_action_display(),
-            entry.content_type.name,
-            entry.object_id,
+            capfirst(entry.type_name),
+            str(entry.object_id),
             entry.object_repr,
             entry.reason,
-            as_json(entry.before),
-            as_json(entry.after),
+            readable_text(entry, "before", lookup),
+            readable_text(entry, "after", lookup),
         ]
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """The cell as text a spreadsheet will not evaluate: prefixed with a single
+    quote when it starts like a formula (OWASP's recommendation)."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell

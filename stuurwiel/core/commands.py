@@ -1,6 +1,7 @@
 """Base for Stuurwiel management commands that write.
 
-Marks writes as coming from the command line and resolves ``--user`` to the
+Marks writes as coming from the command line, groups them under one correlation
+id, and resolves ``--user`` to the
 acting user, so the change log says who did it even outside a web request.
 """
 
@@ -10,10 +11,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from stuurwiel.changelog.choices import ChangeSource
-from stuurwiel.changelog.context import change_source
+from stuurwiel.changelog.context import change_context
 
 
 class WritingCommand(BaseCommand):
+    # Who the change log names when no ``--user`` is given ("Demo (opdrachtregel)");
+    # empty means "System".
+    actor_name = ""
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--user",
@@ -23,7 +28,10 @@ class WritingCommand(BaseCommand):
         )
 
     def execute(self, *args, **options):
-        with change_source(ChangeSource.COMMAND):
+        # One correlation id for everything the command writes.
+        with change_context(
+            source=ChangeSource.COMMAND, actor_name=self.actor_name, new_correlation=True
+        ):
             return super().execute(*args, **options)
 
     def acting_user(self, options):

@@ -93,6 +93,8 @@ class Element(OrganisationOwnedModel):
 
     url_namespace = "graph"
     access_scope = "subject"
+    # An element's changes show in its subject's history too.
+    changelog_parent_field = "subject"
 
     class Meta:
         ordering = ["name", "id"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from stuurwiel.changelog.selectors import changes_for_organisation
+from stuurwiel.changelog.summaries import recent_work
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.forms import edit_conflict, unsaved_rows
 from stuurwiel.core.tables import Column
@@ -37,9 +38,8 @@ class DashboardView(OrganisationViewMixin, TemplateView):
         if self.access.holds("graph.view"):
             subjects = subject_queryset().filter(organisation=self.organisation)
             context["subjects"] = access.restrict(subjects, self.access)[:12]
-        if self.access.holds("changelog.view"):
-            changes = changes_for_organisation(organisation=self.organisation)
-            context["recent_changes"] = access.restrict(changes, self.access)[:8]
+        if self.access.holds_everywhere("changelog.view"):
+            context["recent_changes"] = recent_work(organisation=self.organisation)
         return context
 
 
@@ -130,7 +130,7 @@ class OrganisationEditView(OrganisationViewMixin, TemplateView):
             data, rows = edit_conflict(yours=form, current=forms.OrganisationForm(instance=current))
             change = (
                 changes_for_organisation(organisation=current)
-                .filter(content_type__model="organisation", object_id=str(current.pk))
+                .filter(content_type__model="organisation", object_id=current.pk)
                 .order_by("-timestamp", "-id")
                 .first()
             )

@@ -5,6 +5,9 @@ from stuurwiel.changelog.models import ChangeLogEntry
 
 class ChangeLogEntrySerializer(serializers.ModelSerializer):
     object_type = serializers.CharField(source="content_type.model", read_only=True)
+    parent_type = serializers.CharField(
+        source="parent_content_type.model", read_only=True, default=None
+    )
 
     class Meta:
         model = ChangeLogEntry
@@ -18,6 +21,9 @@ class ChangeLogEntrySerializer(serializers.ModelSerializer):
             "object_type",
             "object_id",
             "object_repr",
+            "parent_type",
+            "parent_object_id",
+            "correlation_id",
             "before",
             "after",
             "reason",

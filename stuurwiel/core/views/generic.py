@@ -19,7 +19,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from stuurwiel.changelog.selectors import changes_for_object
+from stuurwiel.changelog.presenters import present
+from stuurwiel.changelog.selectors import changes_for_object, object_history_page
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.forms import edit_conflict, unsaved_rows
 from stuurwiel.core.pagination import DeferredJoinPaginator
@@ -187,7 +188,7 @@ class ObjectEditView(ObjectMixin, TemplateView):
             data, rows = edit_conflict(yours=form, current=self.get_form())
             conflict = {
                 "rows": rows,
-                "change": changes_for_object(form.instance).order_by("-timestamp", "-id").first(),
+                "change": changes_for_object(form.instance, with_parts=False).first(),
             }
             retry = self.get_form(data)
             retry.is_valid()
@@ -251,7 +252,10 @@ class ObjectHistoryView(ObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = self.get_object()
-        context.update(object=obj, changes=changes_for_object(obj))
+        # Newest first by keyset, with the entries of its parts; values resolved per page.
+        page = object_history_page(obj, cursor=self.request.GET.get("cursor"))
+        present(page.object_list, organisation=obj.organisation, permissions=self.permissions)
+        context.update(object=obj, changes=page.object_list, page=page)
         return context
 
 

@@ -130,10 +130,7 @@ def test_verhuizing_has_one_owner_and_chain_links_of_teams_and_suppliers(middens
 def test_every_created_object_is_in_the_change_log(middenstad):
     logged = ChangeLogEntry.objects.filter(organisation=middenstad, action=ChangeAction.CREATE)
     for model in (Team, Person, Supplier, Stakeholder, Subject, Element, Relation, Membership):
-        ids = {
-            str(pk)
-            for pk in model.objects.filter(organisation=middenstad).values_list("pk", flat=True)
-        }
+        ids = set(model.objects.filter(organisation=middenstad).values_list("pk", flat=True))
         logged_ids = set(
             logged.filter(content_type__model=model._meta.model_name).values_list(
                 "object_id", flat=True

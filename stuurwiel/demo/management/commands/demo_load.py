@@ -55,6 +55,7 @@ def kind_label(kind: str) -> str:
 
 class Command(WritingCommand):
     help = "Load the frameworks and the demo organisations (idempotent) and list the demo logins."
+    actor_name = "Demo"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
