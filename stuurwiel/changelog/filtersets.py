@@ -2,6 +2,7 @@ import datetime
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -16,14 +17,17 @@ def _actors(request):
     users = get_user_model().objects.all()
     if organisation is None:
         return users.none()
-    return users.filter(memberships__organisation=organisation).order_by(
-        "first_name", "last_name", "username"
+    # Named as the organisation knows them (their member name), never by username.
+    return (
+        users.filter(memberships__organisation=organisation)
+        .annotate(member_name=F("memberships__name"))
+        .order_by("member_name", "pk")
     )
 
 
 class _ActorField(ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return getattr(obj, "member_name", "") or obj.get_full_name()
 
 
 class _ActorChoiceFilter(django_filters.ModelChoiceFilter):

@@ -9,9 +9,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.context import current_context
@@ -48,9 +50,28 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
-def actor_name(user: Any) -> str:
-    """How the log names a user: their full name, else their username."""
-    return (user.get_full_name() or user.get_username())[:150]
+def actor_name(user: Any, organisation: Any = None) -> str:
+    """How the log names a user: as the organisation knows them (the member's
+    name there), else their account's full name. Never the username: that is a
+    login name, which for invited members is their e-mail address."""
+    if organisation is not None:
+        name = _member_name(user, organisation)
+        if name:
+            return name[:150]
+    return (user.get_full_name() or _("a member"))[:150]
+
+
+def _member_name(user: Any, organisation: Any) -> str:
+    # The access layer has usually read the membership for this request already.
+    cached = getattr(user, "_stuurwiel_access", {}).get(getattr(organisation, "pk", None))
+    membership = getattr(cached, "membership", None)
+    if membership is not None:
+        return membership.name
+    membership_model = apps.get_model("organisations", "Membership")
+    found = membership_model.objects.filter(organisation=organisation, user=user).values_list(
+        "name", flat=True
+    )
+    return next(iter(found), "")
 
 
 def _type_of(instance: models.Model) -> ContentType:
@@ -94,7 +115,7 @@ def change_entry(
     return ChangeLogEntry(
         organisation=organisation,
         actor=user,
-        actor_repr=actor_name(user) if user else (actor_repr or context.actor_name),
+        actor_repr=actor_name(user, organisation) if user else (actor_repr or context.actor_name),
         source=context.source,
         correlation_id=context.correlation_id,
         action=action,

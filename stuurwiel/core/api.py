@@ -23,7 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.models import OrganisationOwnedModel
-from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text
+from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text, whole_number
 from stuurwiel.organisations import access
 from stuurwiel.organisations.selectors import membership_get
 
@@ -118,7 +118,7 @@ class OrganisationAccessMixin:
     def resolve_organisation(self, request) -> None:
         self.membership = membership_get(user=request.user, org_slug=self.kwargs["org"])
         self.organisation = request.organisation = self.membership.organisation
-        self.access = access.access_from_membership(self.membership)
+        self.access = request.access = access.access_from_membership(self.membership)
         access.remember(self.access)
 
     def required_permission(self, request) -> str:
@@ -153,9 +153,9 @@ class OrganisationScopedViewSet(OrganisationAccessMixin, viewsets.ModelViewSet):
 
     def _reason(self) -> str:
         """The change's reason: text, storable, at most 1,000 characters (400 if not)."""
-        return clean_text(
-            self.request.data.get("reason", ""), field="reason", max_length=REASON_MAX_LENGTH
-        )
+        data = self.request.data
+        reason = data.get("reason", "") if hasattr(data, "get") else ""
+        return clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
 
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(
@@ -169,7 +169,7 @@ class OrganisationScopedViewSet(OrganisationAccessMixin, viewsets.ModelViewSet):
         version = serializer.validated_data.get("version")
         if version is None:
             header = self.request.headers.get("If-Match", "").strip().strip('W/"').strip('"')
-            version = int(header) if header.isdigit() else None
+            version = whole_number(header)
         if version is None:
             raise ValidationError(
                 {"version": [_("Give the version you read (field or If-Match header).")]}

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.models import OrganisationOwnedModel
+from stuurwiel.core.text import whole_number
 
 META_FIELDS = {"version", "change_reason", "started_from"}
 
@@ -91,7 +92,10 @@ def shown_value(field: forms.Field, raw) -> str:
     queryset = getattr(field, "queryset", None)
     if queryset is not None:
         pks = raw if isinstance(raw, list) else [raw]
-        names = sorted(str(obj) for obj in queryset.filter(pk__in=[p for p in pks if p.isdigit()]))
+        names = sorted(
+            str(obj)
+            for obj in queryset.filter(pk__in=[p for p in pks if whole_number(p) is not None])
+        )
         return ", ".join(names) or "—"
     if isinstance(field, forms.BooleanField):
         return str(_("yes") if raw == "True" else _("no"))

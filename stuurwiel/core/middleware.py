@@ -4,7 +4,7 @@ raised on them deep inside a lookup (``/api/frameworks/parts/%00/``), a 500."""
 
 from __future__ import annotations
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 
 from stuurwiel.core.text import text_problem
@@ -34,7 +34,15 @@ class UnstorableInputMiddleware:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            for key, values in request.POST.lists():
-                if text_problem(key) or any(text_problem(v) for v in values):
-                    return True
-        return False
+            form = request.POST
+        elif request.method in ("PUT", "PATCH", "DELETE") and content_type == (
+            "application/x-www-form-urlencoded"
+        ):
+            # Django parses form bodies of POST only; the API's form parser takes others.
+            form = QueryDict(request.body, encoding=request.encoding)
+        else:
+            return False
+        return any(
+            text_problem(key) or any(text_problem(v) for v in values)
+            for key, values in form.lists()
+        )

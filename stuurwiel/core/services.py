@@ -28,7 +28,7 @@ from stuurwiel.changelog.services import (
 )
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.models import OrganisationOwnedModel
-from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text
+from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text, clean_version
 from stuurwiel.organisations import access
 
 M = TypeVar("M", bound=OrganisationOwnedModel)
@@ -161,9 +161,10 @@ def object_update(
     check_fields(model, data, fields)
     reason = _reason(reason)
     manager = model._default_manager
+    version = clean_version(version)
     fresh = lock_fresh(model, instance.pk)
     access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
-    if version is None or int(version) != fresh.version:
+    if version is None or version != fresh.version:
         raise ConflictError(fresh.version)
     before = snapshot(fresh)
     plain, m2m = _split_m2m(model, data)
@@ -196,7 +197,8 @@ def object_delete(*, instance: M, by: Any, version: int | None = None, reason: s
     reason = _reason(reason)
     fresh = lock_fresh(model, instance.pk)
     access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
-    if version is not None and int(version) != fresh.version:
+    version = clean_version(version)
+    if version is not None and version != fresh.version:
         raise ConflictError(fresh.version)
     before = snapshot(fresh)
     pk = fresh.pk

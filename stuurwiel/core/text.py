@@ -48,3 +48,35 @@ def clean_text(value: Any, *, field: str, max_length: int | None = None) -> str:
             code="too_long",
         )
     return value
+
+
+#: The largest id or version a database stores (a signed 64-bit integer).
+MAX_INTEGER = 2**63 - 1
+
+
+def whole_number(value: Any) -> int | None:
+    """``value`` as a whole number a database can store, or ``None``: only ASCII
+    digits count (``"²".isdigit()`` is true, but ``int("²")`` fails)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_INTEGER else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 19:
+            number = int(text)
+            return number if number <= MAX_INTEGER else None
+    return None
+
+
+def clean_version(value: Any) -> int | None:
+    """The version a writer quotes: ``None`` if not given, else a whole number, or a
+    :class:`ValidationError` on ``version``."""
+    if value is None or value == "":
+        return None
+    number = whole_number(value)
+    if number is None:
+        raise ValidationError(
+            {"version": _("Give the version as a whole number.")}, code="invalid_version"
+        )
+    return number

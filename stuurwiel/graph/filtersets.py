@@ -19,21 +19,26 @@ from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.choices import ElementType, RelationType, SubjectKind, SubjectStatus
 from stuurwiel.graph.forms import LookupWidget, PartChoiceField, lookup_queryset
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
+from stuurwiel.organisations.access import restrict
 from stuurwiel.parties.models import Person
 
 
-def _subjects(request):
+def _visible(request, queryset):
+    """``queryset`` of the organisation in the URL, as far as the member may see
+    it: filter choices and their labels must not name what the access layer hides."""
     organisation = getattr(request, "organisation", None)
-    if organisation is None:
-        return Subject.objects.none()
-    return Subject.objects.filter(organisation=organisation).order_by("name")
+    viewer = getattr(request, "access", None)
+    if organisation is None or viewer is None:
+        return queryset.none()
+    return restrict(queryset.filter(organisation=organisation), viewer)
+
+
+def _subjects(request):
+    return _visible(request, Subject.objects.order_by("name"))
 
 
 def _persons(request):
-    organisation = getattr(request, "organisation", None)
-    if organisation is None:
-        return Person.objects.none()
-    return Person.objects.filter(organisation=organisation).order_by("name")
+    return _visible(request, Person.objects.order_by("name"))
 
 
 def _frameworks():
@@ -125,7 +130,7 @@ class RelationFilterSet(SearchFilterSet):
         organisation = getattr(self.request, "organisation", None)
         if organisation is not None:
             lookup_url = reverse("graph:element_lookup", kwargs={"org": organisation.slug})
-            elements = lookup_queryset(Element.objects.filter(organisation=organisation))
+            elements = lookup_queryset(_visible(self.request, Element.objects.all()))
             for end in ("source", "target"):
                 self.filters[end].extra["widget"] = LookupWidget(
                     lookup_url=lookup_url, queryset=elements

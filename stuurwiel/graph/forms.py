@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.forms import OrganisationModelForm
+from stuurwiel.core.text import whole_number
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.archimate import allowed_relation_types
 from stuurwiel.graph.choices import RelationType
@@ -63,7 +64,11 @@ class LookupWidget(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen = self.chosen(value)
-        typed = "" if chosen is not None or str(value or "").isdigit() else str(value or "")
+        typed = (
+            ""
+            if chosen is not None or whole_number(str(value or "")) is not None
+            else str(value or "")
+        )
         context["widget"].update(lookup_url=self.lookup_url, chosen=chosen, typed=typed)
         return context
 
@@ -279,7 +284,7 @@ def _suggest_element_types(form: ElementForm) -> None:
     else:
         raw = form.initial.get("parts") or []
     pks = [getattr(value, "pk", value) for value in raw]
-    pks = [int(pk) for pk in pks if str(pk).isdigit()]
+    pks = [n for pk in pks if (n := whole_number(str(pk))) is not None]
     suggested: list[str] = []
     names: list[str] = []
     for part in FrameworkPart.objects.filter(pk__in=pks).order_by("order") if pks else []:

@@ -29,11 +29,13 @@ from django.utils.translation import ngettext
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
-from stuurwiel.core.services import object_create, object_delete, object_update
+from stuurwiel.core.services import lock_fresh, object_create, object_delete, object_update
+from stuurwiel.core.text import clean_version
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.archimate import allowed_relation_types
 from stuurwiel.graph.choices import ElementType, RelationType
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
+from stuurwiel.organisations import access
 
 _MISSING = object()
 
@@ -73,9 +75,10 @@ def subject_delete(*, instance: Subject, by, version=None, reason: str = "") -> 
 def _check_no_roles_scoped_to(*, subject: Subject) -> None:
     """Roles held for this subject are decisions about people (and about function
     separation); they are changed on the members' pages, not dropped silently."""
+    # Named as the organisation knows them, never by their account.
     holders = sorted(
         {
-            assignment.membership.user.get_full_name() or assignment.membership.user.get_username()
+            str(assignment.membership)
             for assignment in subject.role_assignments.select_related("membership__user")
         }
     )
@@ -153,14 +156,20 @@ def element_classify(
 def element_delete(*, instance: Element, by, version=None, reason: str = "") -> None:
     """Delete the element and its relations; each relation's deletion is logged
     too, so the history of the other end shows where its relation went."""
-    current = Element.objects.select_for_update().get(pk=instance.pk).version
-    if version is not None and int(version) != current:
-        raise ConflictError(current)
+    version = clean_version(version)
+    fresh = lock_fresh(Element, instance.pk)
+    access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
+    if version is not None and version != fresh.version:
+        raise ConflictError(fresh.version)
     relations = list(
         Relation.objects.filter(Q(source=instance) | Q(target=instance))
         .select_related("organisation", "source", "target")
         .order_by("pk")
     )
+    # Deleting a relation is a change of it: one reaching outside the member's
+    # scope goes only with a role that reaches there too.
+    for relation in relations:
+        access.require(by=by, organisation=fresh.organisation, action="change", obj=relation)
     relation_reason = reason or _("Deleted together with the element “{name}”.").format(
         name=instance
     )

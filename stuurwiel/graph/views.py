@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from stuurwiel.core.tables import Column
+from stuurwiel.core.text import whole_number
 from stuurwiel.core.views import generic
 from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.frameworks.models import FrameworkPart
@@ -123,8 +124,8 @@ class ElementEditView(generic.ObjectEditView):
         the lens's "answer this" links)."""
         initial = {}
         subject = self.request.GET.get("subject", "")
-        if subject.isdigit():
-            initial["subject"] = int(subject)
+        if (subject_id := whole_number(subject)) is not None:
+            initial["subject"] = subject_id
         part = FrameworkPart.objects.filter(urn=self.request.GET.get("part", "")).first()
         if part is not None:
             initial["parts"] = [part.pk]
@@ -180,9 +181,9 @@ class RelationEditView(generic.ObjectEditView):
     def get_initial(self) -> dict:
         """A new relation may start from or to an element (``?source=…``, ``?target=…``)."""
         return {
-            end: int(value)
+            end: number
             for end in ("source", "target")
-            if (value := self.request.GET.get(end, "")).isdigit()
+            if (number := whole_number(self.request.GET.get(end, ""))) is not None
         }
 
 
@@ -252,7 +253,7 @@ class ElementPartsView(OrganisationViewMixin, View):
             organisation=self.organisation,
             initial={
                 "subject": request.GET.get("subject"),
-                "parts": [p for p in request.GET.getlist("parts") if p.isdigit()],
+                "parts": [p for p in request.GET.getlist("parts") if whole_number(p) is not None],
             },
         )
         return HttpResponse(form["parts"].as_widget())
@@ -271,7 +272,7 @@ class RelationLinkTypesView(OrganisationViewMixin, View):
             organisation=self.organisation,
             initial={
                 "source": request.GET.get("source"),
-                "link_type": int(chosen) if chosen.isdigit() else None,
+                "link_type": whole_number(chosen),
             },
         )
         return HttpResponse(form["link_type"].as_widget())
@@ -282,18 +283,28 @@ class RelationTypesView(OrganisationViewMixin, View):
     choices, those ArchiMate allows between the two ends first; the form swaps them
     in when an end changes."""
 
-    permission_required = "graph.view"
+    permission_required = "graph.change"
+    access_model = Relation
 
     def get(self, request, *args, **kwargs):
         form = forms.RelationForm(
             organisation=self.organisation,
             initial={
-                "source": request.GET.get("source"),
-                "target": request.GET.get("target"),
+                "source": self.visible_element(request.GET.get("source")),
+                "target": self.visible_element(request.GET.get("target")),
                 "relation_type": request.GET.get("relation_type", ""),
             },
         )
         return HttpResponse(form["relation_type"].as_widget())
+
+    def visible_element(self, value) -> int | None:
+        """The id of an element the member may see, else ``None``: what the form
+        answers must not depend on elements hidden from them."""
+        number = whole_number(value or "")
+        if number is None:
+            return None
+        elements = Element.objects.filter(organisation=self.organisation, pk=number)
+        return number if access.restrict(elements, self.access).exists() else None
 
 
 class SubjectLookupView(LookupView):

@@ -29,7 +29,7 @@ from rest_framework.authtoken.models import Token
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.core.exceptions import ConflictError
-from stuurwiel.core.text import clean_text
+from stuurwiel.core.text import clean_text, clean_version
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
@@ -112,7 +112,8 @@ def organisation_update(
         raise ValueError(f"organisation_update cannot change {sorted(unknown)}")
     access.require(by=by, organisation=instance, action="change", obj=instance)
     fresh = Organisation.objects.select_for_update().get(pk=instance.pk)
-    if version is None or int(version) != fresh.version:
+    version = clean_version(version)
+    if version is None or version != fresh.version:
         raise ConflictError(fresh.version)
     before = snapshot(fresh)
     for name, value in data.items():
@@ -186,7 +187,8 @@ def _lock_membership(membership: Membership, version: int | None, *, required: b
         .select_related("organisation", "user")
         .get(pk=membership.pk)
     )
-    if (version is None and required) or (version is not None and int(version) != fresh.version):
+    version = clean_version(version)
+    if (version is None and required) or (version is not None and version != fresh.version):
         raise ConflictError(fresh.version)
     return fresh
 

@@ -73,7 +73,6 @@ class PersonDetailView(generic.ObjectDetailView):
         Column("team", _("Team")),
         Column("supplier", _("Works for supplier")),
         Column("email", _("E-mail")),
-        Column("user", _("User account")),
     ]
 
 

@@ -23,8 +23,10 @@ TEXT = "De inwoner geeft een nieuw adres door en de gemeente controleert de gege
 
 @pytest.fixture
 def named_admin(admin_a):
-    admin_a.first_name, admin_a.last_name = "Anna", "de Vries"
+    # The log names a member as their organisation knows them.
+    admin_a.first_name, admin_a.last_name = "Anna", "elders bekend als iemand anders"
     admin_a.save()
+    admin_a.memberships.update(name="Anna de Vries")
     return admin_a
 
 

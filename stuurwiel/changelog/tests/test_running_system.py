@@ -97,8 +97,7 @@ def test_one_command_is_one_correlation_named_after_the_command(org_a):
 
 
 def test_a_command_run_as_a_user_names_the_person(org_a, admin_a):
-    admin_a.first_name, admin_a.last_name = "Anna", "de Vries"
-    admin_a.save()
+    admin_a.memberships.update(name="Anna de Vries")  # as the organisation knows her
     call_command(_TwoTeams(), "--user", "admin-a")
     ChangeLogEntry.objects.exclude(pk=ChangeLogEntry.objects.first().pk).delete()
     assert ChangeLogEntry.objects.first().actor_display == "Anna de Vries (opdrachtregel)"

@@ -1,12 +1,25 @@
 from django import template
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
-@register.simple_tag
-def cell(obj, column):
-    return column.value(obj)
+@register.simple_tag(takes_context=True)
+def cell(context, obj, column):
+    """A table cell; an object the viewer may not see is not named (a supplier
+    sees an element of their service, not who owns it inside the organisation)."""
+    return shown_to(column.value(obj), context.get("current_access"))
+
+
+@register.filter
+def shown_to(value, viewer):
+    """``value``, or a placeholder when it is an object ``viewer`` (the access
+    layer's ``current_access``) may not see."""
+    may_view = getattr(viewer, "may_view", None)
+    if may_view is not None and hasattr(value, "_meta") and value.pk and not may_view(value):
+        return _("(not visible to you)")
+    return value
 
 
 @register.simple_tag(takes_context=True)

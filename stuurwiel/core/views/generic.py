@@ -240,6 +240,13 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
         except (ProtectedError, ConflictError) as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(obj.get_absolute_url())
+        except ValidationError as exc:  # a reason too long, a version that is no number
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(obj.get_absolute_url())
+        except access.AccessDenied as exc:  # e.g. a relation outside the scope goes along
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("“{name}” has been deleted.").format(name=obj))
         return HttpResponseRedirect(
             reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})

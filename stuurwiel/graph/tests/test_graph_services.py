@@ -232,9 +232,10 @@ def test_a_subject_for_which_members_hold_roles_cannot_be_deleted(
     from stuurwiel.organisations.models import Membership, RoleAssignment
 
     owner = make_member(org_a, username="eigenaar")
-    owner.first_name, owner.last_name = "Esther", "Koster"
+    owner.first_name, owner.last_name = "Ander", "Account"  # not what the message names
     owner.save()
     membership = Membership.objects.get(user=owner)
+    Membership.objects.filter(pk=membership.pk).update(name="Esther Koster")
     RoleAssignment.objects.create(
         membership=membership, role="service_owner", subject=service_subject
     )

@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from stuurwiel.core.api import ORG_PARAMETER, OrganisationAccessMixin
+from stuurwiel.core.text import whole_number
 from stuurwiel.organisations import filtersets, selectors, services
 from stuurwiel.organisations.api import serializers
 from stuurwiel.organisations.roles import may_create_organisation
@@ -104,7 +105,7 @@ class MembershipViewSet(
         version = data.get("version")
         if version is None:
             header = self.request.headers.get("If-Match", "").strip().strip('W/"').strip('"')
-            version = int(header) if header.isdigit() else None
+            version = whole_number(header)
         return version
 
     def retrieve(self, request, *args, **kwargs):
