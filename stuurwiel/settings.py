@@ -155,7 +155,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "stuurwiel.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "stuurwiel.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "stuurwiel.web.api.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

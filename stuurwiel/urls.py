@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from stuurwiel.core.views import pages
 from stuurwiel.core.views.api_root import ApiRootView
+from stuurwiel.web import pages
 
 org_patterns = [
     path("", include("stuurwiel.organisations.urls")),

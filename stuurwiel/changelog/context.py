@@ -4,7 +4,7 @@ Every entry records its *source* (web, API, command, job) and a *correlation id*
 shared by all entries written during one request, one command or one background
 job, so "what did this save do" is one query. Requests get theirs from
 :class:`~stuurwiel.changelog.middleware.ChangeContextMiddleware`, commands from
-:class:`~stuurwiel.core.commands.WritingCommand`; a job wraps its work in
+:class:`~stuurwiel.changelog.commands.WritingCommand`; a job wraps its work in
 :func:`change_context` (a context manager that is also a decorator)::
 
     with change_context(source=ChangeSource.JOB, actor_name="Nachtelijke controle"):

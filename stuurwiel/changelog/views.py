@@ -13,8 +13,8 @@ from stuurwiel.changelog.filtersets import ChangeLogEntryFilterSet
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.changelog.presenters import lookup_for, present, readable_text
 from stuurwiel.changelog.selectors import changes_for_organisation, keyset_page
-from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.organisations import access
+from stuurwiel.web.mixins import OrganisationViewMixin
 
 
 class ChangeFeedView(OrganisationViewMixin, TemplateView):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationOwnedModel(models.Model):
     """Abstract base: belongs to one organisation, carries timestamps and an
     optimistic-lock ``version`` that every update must quote (see
-    :func:`stuurwiel.core.services.object_update`).
+    :func:`stuurwiel.organisations.writes.object_update`).
 
     ``clean()`` refuses references to objects of another organisation, so a
     crafted form or API payload cannot link across tenants.

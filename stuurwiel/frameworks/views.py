@@ -3,12 +3,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import TemplateView
 
-from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.frameworks import selectors, services
 from stuurwiel.frameworks.errors import LibraryInvalid
 from stuurwiel.frameworks.filtersets import FrameworkPartFilterSet
 from stuurwiel.frameworks.forms import LibraryUploadForm
 from stuurwiel.frameworks.models import Framework
+from stuurwiel.web.mixins import OrganisationViewMixin
 
 SEARCH_LIMIT = 50
 

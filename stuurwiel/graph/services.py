@@ -1,6 +1,6 @@
 """Writes for the connected model. Every function is atomic, version-checked where
 it updates, and records each change (with before/after, including the parts an
-element answers) in the change log through :mod:`stuurwiel.core.services`.
+element answers) in the change log through :mod:`stuurwiel.organisations.writes`.
 
 Domain rules kept here:
 
@@ -29,13 +29,13 @@ from django.utils.translation import ngettext
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
-from stuurwiel.core.services import lock_fresh, object_create, object_delete, object_update
 from stuurwiel.core.text import clean_version
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.archimate import allowed_relation_types
 from stuurwiel.graph.choices import ElementType, RelationType
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
 from stuurwiel.organisations import access
+from stuurwiel.organisations.writes import lock_fresh, object_create, object_delete, object_update
 
 _MISSING = object()
 

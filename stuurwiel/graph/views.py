@@ -8,12 +8,12 @@ from django.views.generic import TemplateView, View
 
 from stuurwiel.core.tables import Column
 from stuurwiel.core.text import whole_number
-from stuurwiel.core.views import generic
-from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.frameworks.models import FrameworkPart
 from stuurwiel.graph import filtersets, forms, selectors, services
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations import access
+from stuurwiel.web import generic
+from stuurwiel.web.mixins import OrganisationViewMixin
 
 # --- Subjects --------------------------------------------------------------------
 

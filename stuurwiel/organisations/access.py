@@ -5,7 +5,7 @@ Two questions are answered here and nowhere else:
 - :func:`permitted` — may this member do this action on this object?
 - :func:`restrict` — this queryset, limited to what this member may see (or change).
 
-Pages (:class:`~stuurwiel.core.views.mixins.OrganisationViewMixin`), the API
+Pages (:class:`~stuurwiel.web.mixins.OrganisationViewMixin`), the API
 (:class:`AccessPermission`) and the services (:func:`require`) all ask them.
 
 **Model.** A permission is ``"<area>.<action>"`` (``graph.change``). The

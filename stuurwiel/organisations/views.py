@@ -13,12 +13,12 @@ from stuurwiel.changelog.summaries import recent_work
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.forms import edit_conflict, unsaved_rows
 from stuurwiel.core.tables import Column
-from stuurwiel.core.views import generic
-from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.graph.selectors import subject_queryset
 from stuurwiel.organisations import access, filtersets, forms, selectors, services
 from stuurwiel.organisations.models import Organisation
 from stuurwiel.organisations.roles import may_create_organisation, separation_rules
+from stuurwiel.web import generic
+from stuurwiel.web.mixins import OrganisationViewMixin
 
 MANAGE = "organisations.manage"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stuurwiel.core.services import object_create, object_delete, object_update
+from stuurwiel.organisations.writes import object_create, object_delete, object_update
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 
 

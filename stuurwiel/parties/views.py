@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.tables import Column
-from stuurwiel.core.views import generic
 from stuurwiel.parties import filtersets, forms, selectors, services
+from stuurwiel.web import generic
 
 # --- Teams -------------------------------------------------------------------
 

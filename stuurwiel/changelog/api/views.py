@@ -4,7 +4,7 @@ from stuurwiel.changelog.api.pagination import ChangeLogCursorPagination
 from stuurwiel.changelog.api.serializers import ChangeLogEntrySerializer
 from stuurwiel.changelog.filtersets import ChangeLogEntryFilterSet
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.core.api import OrganisationAccessMixin, org_scoped_schema
+from stuurwiel.web.api import OrganisationAccessMixin, org_scoped_schema
 
 
 @org_scoped_schema

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stuurwiel.changelog.choices import ChangeSource
+from stuurwiel.changelog.commands import WritingCommand
 from stuurwiel.changelog.context import change_context, current_correlation_id
 from stuurwiel.changelog.filtersets import ChangeLogEntryFilterSet
 from stuurwiel.changelog.middleware import ChangeContextMiddleware
@@ -25,7 +26,6 @@ from stuurwiel.changelog.selectors import (
     keyset_page,
 )
 from stuurwiel.changelog.services import change_record
-from stuurwiel.core.commands import WritingCommand
 from stuurwiel.graph import services as graph
 from stuurwiel.graph.models import Element
 from stuurwiel.parties import services as parties

@@ -112,3 +112,29 @@ def test_app_dependencies_are_known(request):
             if _app(module) != _app(target):
                 edges[_app(module)].add(_app(target))
     assert edges  # the walk found the code
+
+
+def test_core_imports_no_app():
+    """``core`` is the base every app stands on: it imports none of them."""
+    offenders = sorted(
+        (module, target)
+        for module, targets in _graph().items()
+        if _app(module) == "stuurwiel.core"
+        for target in targets
+        if _app(target) not in ("stuurwiel.core", "stuurwiel")
+    )
+    assert offenders == []
+
+
+def test_the_domain_layers_do_not_import_the_web_layer():
+    """Models, services and selectors hold the rules; pages and the API (the web
+    layer) stand on them, never the other way round."""
+    domain = ("models", "services", "selectors", "access", "writes", "choices", "loader")
+    offenders = sorted(
+        (module, target)
+        for module, targets in _graph().items()
+        if module.rsplit(".", 1)[-1] in domain
+        for target in targets
+        if _app(target) == "stuurwiel.web"
+    )
+    assert offenders == []

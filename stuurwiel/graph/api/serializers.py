@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
-from stuurwiel.core.api import OrganisationScopedSerializer
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.models import Element, Relation, Subject
+from stuurwiel.web.api import OrganisationScopedSerializer
 
 
 class SubjectSerializer(OrganisationScopedSerializer):

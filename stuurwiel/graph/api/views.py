@@ -3,9 +3,9 @@ from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from stuurwiel.core.api import ORG_PARAMETER, OrganisationScopedViewSet, org_scoped_schema
 from stuurwiel.graph import filtersets, selectors, services
 from stuurwiel.graph.api import serializers
+from stuurwiel.web.api import ORG_PARAMETER, OrganisationScopedViewSet, org_scoped_schema
 
 
 class LargeListPagination(PageNumberPagination):

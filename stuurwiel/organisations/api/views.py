@@ -6,11 +6,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from stuurwiel.core.api import ORG_PARAMETER, OrganisationAccessMixin
 from stuurwiel.core.text import whole_number
 from stuurwiel.organisations import filtersets, selectors, services
 from stuurwiel.organisations.api import serializers
 from stuurwiel.organisations.roles import may_create_organisation
+from stuurwiel.web.api import ORG_PARAMETER, OrganisationAccessMixin
 
 
 @extend_schema_view(

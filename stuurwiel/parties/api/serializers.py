@@ -1,5 +1,5 @@
-from stuurwiel.core.api import OrganisationScopedSerializer
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.web.api import OrganisationScopedSerializer
 
 
 class TeamSerializer(OrganisationScopedSerializer):

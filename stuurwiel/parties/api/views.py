@@ -1,6 +1,6 @@
-from stuurwiel.core.api import OrganisationScopedViewSet, org_scoped_schema
 from stuurwiel.parties import filtersets, selectors, services
 from stuurwiel.parties.api import serializers
+from stuurwiel.web.api import OrganisationScopedViewSet, org_scoped_schema
 
 
 @org_scoped_schema

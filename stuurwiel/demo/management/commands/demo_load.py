@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from stuurwiel.core.commands import WritingCommand
+from stuurwiel.changelog.commands import WritingCommand
 from stuurwiel.demo.errors import DemoDataInvalid
 from stuurwiel.demo.services import DemoReport, demo_load
 from stuurwiel.frameworks.errors import LibraryInvalid

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from stuurwiel.core.commands import WritingCommand
+from stuurwiel.changelog.commands import WritingCommand
 from stuurwiel.frameworks.choices import LoadStatus
 from stuurwiel.frameworks.errors import LibraryInvalid
 from stuurwiel.frameworks.services import bundled_library_paths, framework_library_load

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from stuurwiel.core.commands import WritingCommand
+from stuurwiel.changelog.commands import WritingCommand
 from stuurwiel.organisations import services
 from stuurwiel.organisations.management.commands.user_create import validation_lines
 

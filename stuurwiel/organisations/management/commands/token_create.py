@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from stuurwiel.core.commands import WritingCommand
+from stuurwiel.changelog.commands import WritingCommand
 from stuurwiel.organisations import services
 
 

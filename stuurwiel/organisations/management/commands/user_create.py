@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stuurwiel.core.commands import WritingCommand
+from stuurwiel.changelog.commands import WritingCommand
 from stuurwiel.organisations import services
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Organisation

@@ -26,8 +26,8 @@ from stuurwiel.core.forms import edit_conflict, unsaved_rows
 from stuurwiel.core.pagination import DeferredJoinPaginator
 from stuurwiel.core.selectors import delete_consequences
 from stuurwiel.core.tables import Column
-from stuurwiel.core.views.mixins import OrganisationViewMixin
 from stuurwiel.organisations import access
+from stuurwiel.web.mixins import OrganisationViewMixin
 
 
 class ObjectMixin(OrganisationViewMixin):
