@@ -314,12 +314,16 @@ def membership_invite(
 
 
 def _clean_email(email: Any) -> str:
+    """The address, lower-cased: an invited account stores it so, and members'
+    addresses are shown so (``Membership.email``), so the answer to an invitation
+    looks the same whether the address already had an account (stored as its
+    holder typed it, capitals and all) or one was made for it just now."""
     email = clean_text(email, field="email", max_length=254).strip()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError({"email": exc.messages}) from exc
-    return email
+    return email.lower()
 
 
 def _invited_user_create(*, email: str, name: str, by: Any, reason: str) -> Any:

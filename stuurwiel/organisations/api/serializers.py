@@ -140,9 +140,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.EMAIL)
     def get_email(self, obj: Membership) -> str | None:
         viewer = self._viewer()
-        return (
-            obj.user.email if viewer is not None and access.sees_member_email(viewer, obj) else None
-        )
+        return obj.email if viewer is not None and access.sees_member_email(viewer, obj) else None
 
     @extend_schema_field(RoleConflictSerializer(many=True))
     def get_role_conflicts(self, obj: Membership) -> list[dict[str, Any]]:
