@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from stuurwiel.core.views import pages
 from stuurwiel.core.views.api_root import ApiRootView
+from stuurwiel.organisations.forms import InvitationPasswordResetForm
 
 org_patterns = [
     path("", include("stuurwiel.organisations.urls")),
@@ -37,7 +38,8 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(),
+        # Also for invited people whose link expired (they have no password yet).
+        auth_views.PasswordResetView.as_view(form_class=InvitationPasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -118,6 +118,9 @@ class Membership(models.Model):
     def get_activate_url(self) -> str:
         return self._url("activate")
 
+    def get_invitation_url(self) -> str:
+        return self._url("invitation")
+
     @property
     def role_values(self) -> list[str]:
         return sorted({a.role for a in self.role_assignments.all()})

@@ -199,5 +199,9 @@ class MembershipActiveSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
 
 
+class MembershipInvitationSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+
 def role_specs(validated_roles: list[dict[str, Any]]) -> list[tuple[str, Any]]:
     return [(r["role"], r.get("subject")) for r in validated_roles]

@@ -74,7 +74,11 @@ def test_inviting_an_address_with_an_account_adds_that_account(
     api_client, admin_a, org_a, subject_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     existing = get_user_model().objects.create_user(
-        username="jvdberg", email="J.vdBerg@elders.nl", first_name="Jan", last_name="Geheim"
+        username="jvdberg",
+        email="J.vdBerg@elders.nl",
+        first_name="Jan",
+        last_name="Geheim",
+        password=PASSWORD,
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = _invite(
