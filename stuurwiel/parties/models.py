@@ -57,6 +57,10 @@ class Person(OrganisationOwnedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def has_account(self) -> bool:
+        return self.user_id is not None
+
 
 class Team(OrganisationOwnedModel):
     """An internal team: a link (schakel) in service chains, led by a team coordinator."""

@@ -62,3 +62,12 @@ def test_only_who_manages_members_may_link(person, org_a, make_member, auditor_a
         person_account_link(person=person, user=auditor_a, by=architect)
     person.refresh_from_db()
     assert person.user_id is None
+
+
+def test_the_person_page_says_there_is_an_account_without_its_username(
+    client_a, person, admin_a, auditor_a
+):
+    person_account_link(person=person, user=auditor_a, by=admin_a)
+    url = f"/o/alfa/parties/persons/{person.pk}/"
+    page = client_a.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "User account" in page and "auditor-a" not in page
