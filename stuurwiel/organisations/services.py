@@ -253,7 +253,10 @@ def _membership_add(
     existing = Membership.objects.filter(organisation=organisation, user=user).first()
     if existing is not None:
         message = (
-            _("{member} is already a member of this organisation.")
+            _(
+                "{member} is already a member of this organisation; to send the invitation "
+                "again, use “Send the invitation again” on their page."
+            )
             if existing.is_active
             else _("{member} was a member before; activate that membership instead.")
         )
