@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from stuurwiel.core.views.api_root import ApiRootView
+from stuurwiel.organisations.forms import InvitationPasswordResetForm
 from stuurwiel.web import pages
 
 org_patterns = [
@@ -37,7 +38,8 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(),
+        # Also for invited people whose link expired (they have no password yet).
+        auth_views.PasswordResetView.as_view(form_class=InvitationPasswordResetForm),
         name="password_reset",
     ),
     path(

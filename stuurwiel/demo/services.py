@@ -45,6 +45,7 @@ from stuurwiel.organisations.models import Membership, Organisation
 from stuurwiel.organisations.services import membership_create, organisation_create, user_create
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 from stuurwiel.parties.services import (
+    person_account_link,
     person_create,
     person_update,
     stakeholder_create,
@@ -157,6 +158,7 @@ class _Writer:
         self._elements()
         self._relations()
         self._memberships()
+        self._person_accounts()
         return self.outcome
 
     def ensure(self, label: str, existing: T | None, create: Callable[..., T], **kwargs) -> T:
@@ -243,7 +245,6 @@ class _Writer:
         for item in self.ds.section("persons"):
             data = {k: item[k] for k in ("name", "job_title", "email") if k in item}
             data["team"] = self.teams.get(item.get("team", ""))
-            data["user"] = self.users.get(item["name"])
             existing = self._owned(Person, name=item["name"])
             self.persons[item["name"]] = self.ensure_owned("person", existing, person_create, data)
 
@@ -353,3 +354,12 @@ class _Writer:
                 roles=[self._role(spec) for spec in item["roles"]],
                 reason=self.reason,
             )
+
+    def _person_accounts(self) -> None:
+        # After the memberships: only a member's account can be linked to a person.
+        for name, user in self.users.items():
+            person = self.persons[name]
+            if person.user_id is None:
+                self.persons[name] = person_account_link(
+                    person=person, user=user, by=self.by, reason=self.reason
+                )

@@ -5,16 +5,20 @@ They validate input only; the services decide (last admin, scopes, conflicts).
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.forms import EditConflictMixin
 from stuurwiel.graph.models import Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation
+from stuurwiel.organisations.services import awaiting_password
 
 
 def _version_field() -> forms.IntegerField:
@@ -113,6 +117,36 @@ class MembershipInviteForm(forms.Form):
         _("For the whole organisation. Roles for one subject are set on the member's edit page.")
     )
     change_reason = _reason_field()
+
+
+def _same_address(a: str, b: str) -> bool:
+    return (
+        unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    )
+
+
+class InvitationPasswordResetForm(PasswordResetForm):
+    """Django's "forgot your password" form, which also serves invited people.
+
+    Django sends nothing to an account without a usable password, and an invited
+    account has none until its holder chooses one: whose invitation link expired
+    could never get in. This form also sends to such an account while it has never
+    logged in (:func:`~stuurwiel.organisations.services.awaiting_password`). The
+    answer page is the same for every address, known or not, as in Django.
+    """
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        user_model = get_user_model()
+        field = user_model.get_email_field_name()
+        candidates = user_model._default_manager.filter(
+            **{f"{field}__iexact": email, "is_active": True}
+        )
+        return (
+            user
+            for user in candidates
+            if (user.has_usable_password() or awaiting_password(user))
+            and _same_address(email, getattr(user, field))
+        )
 
 
 class MembershipRolesForm(forms.Form):

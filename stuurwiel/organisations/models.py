@@ -65,7 +65,10 @@ class Membership(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
-    changelog_exclude: tuple[str, ...] = ("created_at", "updated_at", "version")
+    # ``user`` is the installation-wide account id: the organisation's history
+    # must not show it (a fresh id next to an old one tells whether an invited
+    # address already had an account). The membership's own id names the member.
+    changelog_exclude: tuple[str, ...] = ("created_at", "updated_at", "version", "user")
     url_namespace = "organisations"
     # The access layer (organisations/access.py): a member's own membership.
     access_owner = "user"
@@ -115,6 +118,9 @@ class Membership(models.Model):
     def get_activate_url(self) -> str:
         return self._url("activate")
 
+    def get_invitation_url(self) -> str:
+        return self._url("invitation")
+
     @property
     def role_values(self) -> list[str]:
         return sorted({a.role for a in self.role_assignments.all()})
@@ -125,7 +131,9 @@ class Membership(models.Model):
 
     @property
     def email(self) -> str:
-        return self.user.email
+        # Lower-cased, as invited accounts are stored: how the account's holder
+        # wrote their address elsewhere is not shown (see services.membership_invite).
+        return self.user.email.lower()
 
     @property
     def role_labels(self) -> str:

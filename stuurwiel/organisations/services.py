@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from rest_framework.authtoken.models import Token
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.core.exceptions import ConflictError
-from stuurwiel.core.text import clean_text, clean_version
+from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text, clean_version
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
@@ -254,7 +255,10 @@ def _membership_add(
     existing = Membership.objects.filter(organisation=organisation, user=user).first()
     if existing is not None:
         message = (
-            _("{member} is already a member of this organisation.")
+            _(
+                "{member} is already a member of this organisation; to send the invitation "
+                "again, use “Send the invitation again” on their page."
+            )
             if existing.is_active
             else _("{member} was a member before; activate that membership instead.")
         )
@@ -305,23 +309,59 @@ def membership_invite(
         raise ValidationError({"name": _("Give the name this organisation knows the person by.")})
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
-    created = user is None
-    if created:
+    if user is None:
         user = _invited_user_create(email=email, name=name, by=by, reason=reason)
     membership = membership_create(
         organisation=organisation, by=by, user=user, roles=roles, reason=reason, name=name
     )
-    transaction.on_commit(lambda: invitation_send(membership=membership, new_account=created))
+    transaction.on_commit(lambda: invitation_send(membership=membership))
     return membership
 
 
+@transaction.atomic
+def membership_invitation_resend(*, membership: Membership, by: Any, reason: str = "") -> None:
+    """Send the member's invitation again (a link that expired, a lost e-mail).
+
+    Offered for every active member alike and answered alike, so it tells the
+    admin nothing about the account (whether it already existed, whether its
+    holder has logged in). Who has not chosen a password yet gets a fresh link to
+    choose one; the others a link to log in. Logged as an update of the membership.
+    """
+    access.require(by=by, organisation=membership.organisation, action="change", obj=membership)
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
+    fresh = Membership.objects.select_related("organisation", "user").get(pk=membership.pk)
+    if not fresh.is_active:
+        message = _("{member} is deactivated; activate the membership first.")
+        raise ValidationError(message.format(member=fresh), code="inactive")
+    change_record(
+        instance=fresh,
+        action=ChangeAction.UPDATE,
+        by=by,
+        before={"invitation_sent": None},
+        after={"invitation_sent": timezone.now().isoformat()},
+        reason=reason,
+    )
+    transaction.on_commit(lambda: invitation_send(membership=fresh))
+
+
+def awaiting_password(user: Any) -> bool:
+    """An invited account whose holder has not chosen a password yet: no usable
+    password and never logged in. (An account whose password was made unusable
+    after use, or one that logs in elsewhere, has logged in before.)"""
+    return user.is_active and not user.has_usable_password() and user.last_login is None
+
+
 def _clean_email(email: Any) -> str:
+    """The address, lower-cased: an invited account stores it so, and members'
+    addresses are shown so (``Membership.email``), so the answer to an invitation
+    looks the same whether the address already had an account (stored as its
+    holder typed it, capitals and all) or one was made for it just now."""
     email = clean_text(email, field="email", max_length=254).strip()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError({"email": exc.messages}) from exc
-    return email
+    return email.lower()
 
 
 def _invited_user_create(*, email: str, name: str, by: Any, reason: str) -> Any:
@@ -349,12 +389,13 @@ def _invited_user_create(*, email: str, name: str, by: Any, reason: str) -> Any:
     return user
 
 
-def invitation_send(*, membership: Membership, new_account: bool) -> None:
-    """E-mail the invitation: a link to choose a password for a new account, a
-    link to log in for an existing one. Django's e-mail backend sends it (the
-    console in the demo)."""
+def invitation_send(*, membership: Membership) -> None:
+    """E-mail the invitation with the login name: a link to choose a password
+    for an account that has none yet, a link to log in for the others. Django's
+    e-mail backend sends it (the console in the demo)."""
     user = membership.user
     base = settings.STUURWIEL_BASE_URL.rstrip("/")
+    new_account = awaiting_password(user)
     if new_account:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
@@ -366,6 +407,7 @@ def invitation_send(*, membership: Membership, new_account: bool) -> None:
         "organisation": membership.organisation,
         "link": link,
         "new_account": new_account,
+        "username": user.get_username(),
     }
     subject = _("You have been invited to {organisation} in Stuurwiel").format(
         organisation=membership.organisation

@@ -22,6 +22,11 @@ urlpatterns = [
         name="membership_activate",
     ),
     path(
+        "members/<int:pk>/invitation/",
+        views.MembershipInvitationResendView.as_view(),
+        name="membership_invitation",
+    ),
+    path(
         "members/<int:pk>/history/",
         views.MembershipHistoryView.as_view(),
         name="membership_history",

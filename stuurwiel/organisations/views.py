@@ -352,6 +352,37 @@ class MembershipActivateView(MembershipActiveView):
     activate = True
 
 
+class MembershipInvitationResendView(MembershipMixin, TemplateView):
+    """Confirm, then send the member's invitation again (the same for every member)."""
+
+    template_name = "organisations/membership_confirm_invitation.html"
+    permission_required = MANAGE
+    action = "change"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.get_object()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_object()
+        try:
+            services.membership_invitation_resend(
+                membership=membership,
+                by=request.user,
+                reason=request.POST.get("change_reason", "")[:1000],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(membership.get_absolute_url())
+        messages.success(
+            request,
+            _("The invitation has been sent to {member} again.").format(member=membership),
+        )
+        return HttpResponseRedirect(membership.get_absolute_url())
+
+
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():

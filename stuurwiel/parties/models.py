@@ -42,9 +42,10 @@ class Person(OrganisationOwnedModel):
     url_namespace = "parties"
     # The access layer (organisations/access.py): whose own record this is.
     access_owner = "user"
-    # What services may set (core.services.check_fields); the user account link is
-    # set by the services that create accounts, never by forms or the API.
-    writable_fields = ("name", "email", "job_title", "team", "supplier", "user")
+    # What services may set (core.services.check_fields). Not the user account:
+    # linking one gives that account access to the person's records, so only
+    # services.person_account_link sets it, for a member of this organisation.
+    writable_fields = ("name", "email", "job_title", "team", "supplier")
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +56,10 @@ class Person(OrganisationOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_account(self) -> bool:
+        return self.user_id is not None
 
 
 class Team(OrganisationOwnedModel):

@@ -73,6 +73,9 @@ class PersonDetailView(generic.ObjectDetailView):
         Column("team", _("Team")),
         Column("supplier", _("Works for supplier")),
         Column("email", _("E-mail")),
+        # Whether there is one, not its username: a login name of the
+        # installation is for its holder only.
+        Column("has_account", _("User account")),
     ]
 
 

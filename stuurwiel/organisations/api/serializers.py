@@ -140,9 +140,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.EMAIL)
     def get_email(self, obj: Membership) -> str | None:
         viewer = self._viewer()
-        return (
-            obj.user.email if viewer is not None and access.sees_member_email(viewer, obj) else None
-        )
+        return obj.email if viewer is not None and access.sees_member_email(viewer, obj) else None
 
     @extend_schema_field(RoleConflictSerializer(many=True))
     def get_role_conflicts(self, obj: Membership) -> list[dict[str, Any]]:
@@ -198,6 +196,10 @@ class MembershipRolesSerializer(_OrganisationSubjectsMixin, serializers.Serializ
 
 class MembershipActiveSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you read.")
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+
+class MembershipInvitationSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
 
 

@@ -70,6 +70,11 @@ class OrganisationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=serializers.MembershipActiveSerializer,
         responses={200: serializers.MembershipSerializer},
     ),
+    invitation=extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.MembershipInvitationSerializer,
+        responses={202: None},
+    ),
 )
 class MembershipViewSet(
     OrganisationAccessMixin,
@@ -168,3 +173,14 @@ class MembershipViewSet(
     def activate(self, request, *args, **kwargs):
         """Give a deactivated member access again, with their recorded roles."""
         return self._set_active(services.membership_activate)
+
+    @action(detail=True, methods=["post"])
+    def invitation(self, request, *args, **kwargs):
+        """Send the member's invitation again; the answer is the same for every
+        active member (202, no body), whatever their account."""
+        membership = self.get_object()
+        data = self._input(serializers.MembershipInvitationSerializer)
+        services.membership_invitation_resend(
+            membership=membership, by=request.user, reason=data["reason"]
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)

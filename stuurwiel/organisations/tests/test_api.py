@@ -74,7 +74,11 @@ def test_inviting_an_address_with_an_account_adds_that_account(
     api_client, admin_a, org_a, subject_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     existing = get_user_model().objects.create_user(
-        username="jvdberg", email="J.vdBerg@elders.nl", first_name="Jan", last_name="Geheim"
+        username="jvdberg",
+        email="J.vdBerg@elders.nl",
+        first_name="Jan",
+        last_name="Geheim",
+        password=PASSWORD,
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = _invite(
@@ -350,3 +354,35 @@ def test_unknown_first_admin_is_a_field_error(api_client, platform_admin):
     assert response.status_code == 400
     assert response.json() == {"admin": ["There is no user with this username."]}
     assert not Organisation.objects.exists()
+
+
+def test_the_answer_shows_the_same_address_whatever_capitals_the_account_has(api_client, admin_a):
+    # An account elsewhere stored its address with capitals; the admin types it
+    # in other capitals. The answer must look like the one for a new address.
+    get_user_model().objects.create_user(username="bob", email="Bob.Jansen@example.org")
+    api = api_client(admin_a)
+    known = api.post(MEMBERS, {"email": "bOB.jANSEN@example.ORG", "name": "Bob"}, format="json")
+    unknown = api.post(
+        MEMBERS, {"email": "aNNA.dE.vRIES@example.ORG", "name": "Anna"}, format="json"
+    )
+    assert known.status_code == unknown.status_code == 201
+    assert known.json()["email"] == "bob.jansen@example.org"
+    assert unknown.json()["email"] == "anna.de.vries@example.org"
+    assert "Bob.Jansen" not in known.content.decode()
+    created = get_user_model().objects.get(email__iexact="anna.de.vries@example.org")
+    assert created.email == created.username == "anna.de.vries@example.org"
+
+
+def test_the_membership_history_holds_no_account_id(api_client, admin_a):
+    existing = get_user_model().objects.create_user(username="bob", email="bob@example.org")
+    response = _invite(api_client(admin_a), {"email": "bob@example.org", "name": "Bob"})
+    assert response.status_code == 201
+    entry = ChangeLogEntry.objects.get(action="create", content_type__model="membership")
+    assert "user" not in entry.after and entry.after["name"] == "Bob"
+    assert str(existing.pk) not in {str(v) for v in entry.after.values()}
+    history = api_client(admin_a).get("/api/o/alfa/changes/", {"object_type": "membership"})
+    assert history.status_code == 200
+    for row in history.json()["results"]:
+        assert "user" not in (row.get("after") or {}) and "user" not in (row.get("before") or {})
+    member = api_client(admin_a).get(_detail(existing)).json()
+    assert "user" not in member and "user_id" not in member
