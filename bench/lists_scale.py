@@ -215,7 +215,11 @@ def build_members(org: Org) -> None:
         User, (User(username=f"{slug}-lid-{i:06d}", password=password) for i in range(org.size))
     )
     memberships = _bulk(
-        Membership, (Membership(organisation=org.organisation, user=u) for u in users)
+        Membership,
+        (
+            Membership(organisation=org.organisation, user=u, name=f"Lid {i:06d}")
+            for i, u in enumerate(users)
+        ),
     )
     _bulk(RoleAssignment, (RoleAssignment(membership=m, role=Role.OPERATOR) for m in memberships))
 
