@@ -1,13 +1,40 @@
 from stuurwiel.organisations.selectors import organisations_for_user
 
 
+def _menu(access) -> dict[str, bool]:
+    """Which lists the member may open: a permission held for that kind of object
+    (a role scoped to one subject opens no change feed, for instance)."""
+    if access is None:
+        return {}
+    from stuurwiel.changelog.models import ChangeLogEntry
+    from stuurwiel.graph.models import Element, Relation, Subject
+    from stuurwiel.organisations.models import Membership
+    from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+
+    lists = {
+        "subjects": ("graph.view", Subject),
+        "elements": ("graph.view", Element),
+        "relations": ("graph.view", Relation),
+        "teams": ("parties.view", Team),
+        "persons": ("parties.view", Person),
+        "suppliers": ("parties.view", Supplier),
+        "stakeholders": ("parties.view", Stakeholder),
+        "members": ("organisations.view", Membership),
+        "changes": ("changelog.view", ChangeLogEntry),
+        "frameworks": ("frameworks.view", None),
+    }
+    return {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
+
+
 def current_organisation(request):
     """Navigation context: the organisation in the URL and the switcher's list."""
     organisation = getattr(request, "organisation", None)
+    access = getattr(request, "access", None)
     return {
         "current_organisation": organisation,
         "current_permissions": getattr(request, "permissions", frozenset()),
-        "current_access": getattr(request, "access", None),
+        "current_access": access,
+        "current_menu": _menu(access),
         "my_organisations": (
             list(organisations_for_user(request.user))
             if getattr(request, "user", None) and request.user.is_authenticated

@@ -183,3 +183,13 @@ def test_a_nul_in_a_form_encoded_patch_is_refused(api_client, admin_a, world):
     )
     assert response.status_code == 400
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_the_menu_offers_only_lists_the_member_may_open(org_a, world):
+    auditor = _scoped(org_a, world["inside"], "auditor", "toetser")
+    client = Client()
+    client.force_login(auditor)
+    html = client.get("/o/alfa/").content.decode()
+    # A scoped auditor reads the model but opens no change feed (403 if tried).
+    assert "/o/alfa/model/subjects/" in html and "/o/alfa/changes/" not in html
+    assert client.get("/o/alfa/changes/").status_code == 403
