@@ -1,0 +1,1 @@
+"""Business calendars: service hours, holidays and business time (models come later)."""
