@@ -67,11 +67,15 @@ def _member_name(user: Any, organisation: Any) -> str:
     membership = getattr(cached, "membership", None)
     if membership is not None:
         return membership.name
-    membership_model = apps.get_model("organisations", "Membership")
-    found = membership_model.objects.filter(organisation=organisation, user=user).values_list(
-        "name", flat=True
-    )
-    return next(iter(found), "")
+    # Outside a request (a command run as a user) look it up once per user and
+    # organisation: a write that logs 10,000 entries must not ask 10,000 times.
+    names = user.__dict__.setdefault("_stuurwiel_member_names", {})
+    key = getattr(organisation, "pk", None)
+    if key not in names:
+        membership_model = apps.get_model("organisations", "Membership")
+        found = membership_model.objects.filter(organisation=organisation, user=user)
+        names[key] = next(iter(found.values_list("name", flat=True)), "")
+    return names[key]
 
 
 def _type_of(instance: models.Model) -> ContentType:

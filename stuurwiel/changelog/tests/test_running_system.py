@@ -316,3 +316,16 @@ def test_a_wholes_history_pages_through_its_own_and_its_parts_entries_once(org_a
             break
         cursor = page.next_cursor
     assert seen == expected and len(seen) == 61
+
+
+def test_outside_a_request_the_members_name_is_looked_up_once_per_organisation(org_a, admin_a):
+    admin_a.memberships.update(name="Anna de Vries")
+    from stuurwiel.parties.models import Team
+
+    teams = [Team.objects.create(organisation=org_a, name=f"Team {n}") for n in range(5)]
+    with change_context(source=ChangeSource.COMMAND), CaptureQueriesContext(connection) as seen:
+        for team in teams:
+            change_record(instance=team, action="create", by=admin_a, after={"name": team.name})
+    lookups = [q for q in seen.captured_queries if "organisations_membership" in q["sql"]]
+    assert len(lookups) == 1
+    assert set(ChangeLogEntry.objects.values_list("actor_repr", flat=True)) == {"Anna de Vries"}
