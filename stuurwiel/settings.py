@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "stuurwiel.parties",
     "stuurwiel.frameworks",
     "stuurwiel.graph",
+    "stuurwiel.calendars",
+    "stuurwiel.services",
+    "stuurwiel.agreements",
     "stuurwiel.demo",
 ]
 

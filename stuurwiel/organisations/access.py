@@ -66,7 +66,17 @@ _STAFF_READS = {
     "parties.view": ORG,
     "frameworks.view": ORG,
     "graph.view": ORG,
+    "services.view": ORG,
+    "services.catalogue": ORG,
+    "agreements.view": ORG,
+    "calendars.view": ORG,
 }
+
+# Designing services (the chain, the canvas) and drafting their agreements: the
+# specifying side of domain separation (§14.7). Approving a design is a separate
+# permission; who may not approve *this* design (its own designers) the services
+# app decides from the USM library's person_separation rule.
+_DESIGN = {"services.change": SCOPE, "agreements.change": SCOPE}
 
 #: The permission matrix: per role, the permissions it grants and their reach.
 #: ``organisations.view`` opens the dashboard and the member list (with reach OWN:
@@ -78,29 +88,53 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "parties.change": SCOPE,
         "graph.change": SCOPE,
         "changelog.view": SCOPE,
+        "calendars.change": SCOPE,
     },
-    Role.ARCHITECT: {**_STAFF_READS, "graph.change": SCOPE, "changelog.view": SCOPE},
+    Role.ARCHITECT: {
+        **_STAFF_READS,
+        **_DESIGN,
+        "graph.change": SCOPE,
+        "changelog.view": SCOPE,
+        "services.approve": SCOPE,
+    },
     Role.MANAGER: {
         **_STAFF_READS,
+        **_DESIGN,
         "graph.change": SCOPE,
         "parties.change": SCOPE,
         "changelog.view": SCOPE,
+        "services.approve": SCOPE,
+        "calendars.change": SCOPE,
     },
-    Role.SERVICE_OWNER: {**_STAFF_READS, "graph.change": SCOPE, "parties.change": SCOPE},
-    Role.WORKFLOW_MANAGER: {**_STAFF_READS, "graph.change": SCOPE},
+    Role.SERVICE_OWNER: {
+        **_STAFF_READS,
+        **_DESIGN,
+        "graph.change": SCOPE,
+        "parties.change": SCOPE,
+        "services.approve": SCOPE,
+    },
+    Role.WORKFLOW_MANAGER: {**_STAFF_READS, **_DESIGN, "graph.change": SCOPE},
     Role.WORKFLOW_COORDINATOR: dict(_STAFF_READS),
     Role.TEAM_COORDINATOR: dict(_STAFF_READS),
     Role.OPERATOR: dict(_STAFF_READS),
     Role.AUDITOR: {**_STAFF_READS, "changelog.view": SCOPE},
-    # A requester sees what is theirs: their own membership (their calls come later).
-    Role.REQUESTER: {"organisations.view": OWN, "frameworks.view": ORG},
+    # A requester sees what is theirs: their own membership (their calls come later)
+    # and the requester catalogue (live services, in customer words).
+    Role.REQUESTER: {
+        "organisations.view": OWN,
+        "frameworks.view": ORG,
+        "services.catalogue": ORG,
+    },
     # A supplier is a black box behind an interface: its user sees its own supplier
-    # record and the subjects (services) its role is scoped to, nothing else.
+    # record, the subjects (services) its role is scoped to, and its own contracts.
     Role.SUPPLIER_USER: {
         "organisations.view": OWN,
         "parties.view": OWN,
         "frameworks.view": ORG,
         "graph.view": LINKED,
+        "services.view": LINKED,
+        "services.catalogue": ORG,
+        "agreements.view": OWN,
     },
 }
 
