@@ -158,7 +158,7 @@ class AgreementVersion(OrganisationOwnedModel):
         indexes = [models.Index(fields=["organisation", "agreement"], name="version_org_agreement")]
 
     def __str__(self) -> str:
-        return "{agreement} v{number}".format(agreement=self.agreement, number=self.number)
+        return f"{self.agreement} v{self.number}"
 
 
 class Norm(OrganisationOwnedModel):

@@ -108,11 +108,7 @@ class ServiceWindow(OrganisationOwnedModel):
         indexes = [models.Index(fields=["organisation", "calendar"], name="window_org_calendar")]
 
     def __str__(self) -> str:
-        return "{day} {start}–{end}".format(
-            day=self.get_weekday_display(),
-            start=minutes_label(self.start_minute),
-            end=minutes_label(self.end_minute),
-        )
+        return f"{self.get_weekday_display()} {minutes_label(self.start_minute)}–{minutes_label(self.end_minute)}"
 
     def clean(self) -> None:
         super().clean()
