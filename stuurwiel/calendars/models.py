@@ -108,7 +108,8 @@ class ServiceWindow(OrganisationOwnedModel):
         indexes = [models.Index(fields=["organisation", "calendar"], name="window_org_calendar")]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {minutes_label(self.start_minute)}–{minutes_label(self.end_minute)}"
+        start, end = minutes_label(self.start_minute), minutes_label(self.end_minute)
+        return f"{self.get_weekday_display()} {start}–{end}"
 
     def clean(self) -> None:
         super().clean()
