@@ -13,6 +13,9 @@ org_patterns = [
     path("model/", include("stuurwiel.graph.urls")),
     path("changes/", include("stuurwiel.changelog.urls")),
     path("frameworks/", include("stuurwiel.frameworks.urls")),
+    path("services/", include("stuurwiel.services.urls")),
+    path("agreements/", include("stuurwiel.agreements.urls")),
+    path("calendars/", include("stuurwiel.calendars.urls")),
 ]
 
 api_org_patterns = [
@@ -20,6 +23,9 @@ api_org_patterns = [
     path("parties/", include("stuurwiel.parties.api.urls")),
     path("model/", include("stuurwiel.graph.api.urls")),
     path("changes/", include("stuurwiel.changelog.api.urls")),
+    path("services/", include("stuurwiel.services.api.urls")),
+    path("agreements/", include("stuurwiel.agreements.api.urls")),
+    path("calendars/", include("stuurwiel.calendars.api.urls")),
 ]
 
 urlpatterns = [
