@@ -157,15 +157,11 @@ def service_transition(*, service: Service, to: str, by, version, reason: str = 
     reason = clean_text(reason, field="reason", max_length=2000)
     fresh = lock_fresh(Service, service.pk)
     if to not in TRANSITIONS.get(fresh.status, ()):
-        raise ValidationError(
-            {
-                "status": _("A service cannot go from “{old}” to “{new}”.").format(
-                    old=fresh.get_status_display(),
-                    new=ServiceStatus(to).label if to in ServiceStatus.values else to,
-                )
-            },
-            code="transition_not_allowed",
+        message = _("A service cannot go from “{old}” to “{new}”.").format(
+            old=fresh.get_status_display(),
+            new=ServiceStatus(to).label if to in ServiceStatus.values else to,
         )
+        raise ValidationError({"status": ValidationError(message, code="transition_not_allowed")})
     if to == ServiceStatus.LIVE:
         from stuurwiel.services.gate import gate_gaps
 
