@@ -127,15 +127,14 @@ def test_a_cell_added_to_the_library_appears_and_can_be_filled(
     monkeypatch.setattr(design, "canvas_sections", lambda: changed)
     html = _page(as_architect, service)
     assert f'id="cell-{facility.pk}-voorziening-prijs"' in html and "Prijs" in html
-    response = _save(as_architect, facility, _open(as_architect, facility, "voorziening-prijs"), "€ 0")
+    opened = _open(as_architect, facility, "voorziening-prijs")
+    response = _save(as_architect, facility, opened, "€ 0")
     assert response.status_code == 200
     facility.refresh_from_db()
     assert facility.values["voorziening-prijs"] == "€ 0"
 
 
-def test_the_canvas_says_what_it_is_built_on_and_where_the_labels_come_from(
-    as_architect, service
-):
+def test_the_canvas_says_what_it_is_built_on_and_where_the_labels_come_from(as_architect, service):
     html = _page(as_architect, service)
     assert "officiële" in html and "niet openbaar" in html
     assert "usm-portal.com" in html  # the library's source of the parts, in small print
@@ -187,9 +186,7 @@ def test_the_canvas_page_query_count_does_not_grow_with_items(
 # --- Inline editing ----------------------------------------------------------------------
 
 
-def test_an_inline_save_changes_that_cell_only_and_answers_with_the_cell(
-    as_architect, facility
-):
+def test_an_inline_save_changes_that_cell_only_and_answers_with_the_cell(as_architect, facility):
     opened = _open(as_architect, facility)
     assert opened["version"] == str(facility.version) and opened["started"] == ""
     response = _save(as_architect, facility, opened, "Adres controleren\r\nen doorzetten")
@@ -238,9 +235,7 @@ def test_a_conflict_shows_their_text_and_yours_and_keep_mine_saves_mine(
     assert facility.values[ACTIONS] == "Mijn tekst" and facility.values[GOODS] == "Webformulier"
 
 
-def test_take_theirs_keeps_their_text_and_shows_mine_to_copy(
-    as_architect, colleague, facility
-):
+def test_take_theirs_keeps_their_text_and_shows_mine_to_copy(as_architect, colleague, facility):
     opened = _open(as_architect, facility)
     services.canvas_cell_update(
         instance=facility, by=colleague, cell=ACTIONS, text="Hun tekst", version=facility.version
@@ -292,9 +287,7 @@ def test_the_experience_has_no_cells_of_its_own_and_is_written_in_one_text(
     assert experience.values == {"beleving": "8+"}
 
 
-def test_rename_inline_and_a_rename_conflict_shows_both_names(
-    as_architect, colleague, facility
-):
+def test_rename_inline_and_a_rename_conflict_shows_both_names(as_architect, colleague, facility):
     url = reverse("services:canvasitem_rename", kwargs={"org": "alfa", "pk": facility.pk})
     html = as_architect.get(url, **HX).content.decode()
     opened = {"version": _hidden(html, "version"), "started": _hidden(html, "started")}
@@ -335,9 +328,7 @@ def test_add_to_an_unknown_section_is_refused(as_architect, service):
     assert not CanvasItem.objects.filter(name="Tarief").exists()
 
 
-def test_delete_inline_asks_first_and_refuses_a_stale_version(
-    as_architect, colleague, facility
-):
+def test_delete_inline_asks_first_and_refuses_a_stale_version(as_architect, colleague, facility):
     url = reverse("services:canvasitem_remove", kwargs={"org": "alfa", "pk": facility.pk})
     html = as_architect.get(url, **HX).content.decode()
     assert "Adreswijziging online" in html and 'name="version"' in html

@@ -159,7 +159,8 @@ class _ItemFieldView(_InlineView):
     def render_field(self, fragment, item, field, status=200, **extra):
         self._object = item
         url = reverse(self.field_url_name, kwargs={"org": self.organisation.slug, "pk": item.pk})
-        query = "?" + urlencode({"cell": field.ref_id}) if self.field_url_name.endswith("_cell") else ""
+        cell = self.field_url_name.endswith("_cell")
+        query = "?" + urlencode({"cell": field.ref_id}) if cell else ""
         return self.respond(
             fragment,
             status,

@@ -2,6 +2,7 @@
    stuurwiel/services/views/canvas.py). The page works without this file. */
 (function () {
   "use strict";
+  document.documentElement.classList.add("canvas-js");
 
   // htmx 2 does not swap error answers; on the canvas a refused save (400, with
   // the field error) and an edit conflict (409, their text beside yours) are
