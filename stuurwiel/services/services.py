@@ -105,7 +105,12 @@ def _subject_follow(service: Service, *, by, reason: str = "") -> None:
     if all(getattr(subject, key) == value for key, value in wanted.items()):
         return
     graph_services.subject_update(
-        instance=subject, by=by, data=wanted, version=subject.version, reason=reason
+        instance=subject,
+        by=by,
+        data=wanted,
+        version=subject.version,
+        reason=reason,
+        for_service=True,
     )
 
 
@@ -125,8 +130,9 @@ def service_delete(*, instance: Service, by, version=None, reason: str = "") -> 
                 name=fresh
             )
         )
-    subject = fresh.subject
+    subject = lock_fresh(type(fresh.subject), fresh.subject_id)
     object_delete(instance=fresh, by=by, version=version, reason=reason)
+    # Now that the service is gone its subject is an ordinary one again.
     graph_services.subject_delete(instance=subject, by=by, version=subject.version, reason=reason)
 
 
@@ -157,15 +163,11 @@ def service_transition(*, service: Service, to: str, by, version, reason: str = 
     reason = clean_text(reason, field="reason", max_length=2000)
     fresh = lock_fresh(Service, service.pk)
     if to not in TRANSITIONS.get(fresh.status, ()):
-        raise ValidationError(
-            {
-                "status": _("A service cannot go from “{old}” to “{new}”.").format(
-                    old=fresh.get_status_display(),
-                    new=ServiceStatus(to).label if to in ServiceStatus.values else to,
-                )
-            },
-            code="transition_not_allowed",
+        message = _("A service cannot go from “{old}” to “{new}”.").format(
+            old=fresh.get_status_display(),
+            new=ServiceStatus(to).label if to in ServiceStatus.values else to,
         )
+        raise ValidationError({"status": ValidationError(message, code="transition_not_allowed")})
     if to == ServiceStatus.LIVE:
         from stuurwiel.services.gate import gate_gaps
 

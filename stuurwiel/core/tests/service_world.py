@@ -65,7 +65,12 @@ def service_design(
             organisation=org, calendar=calendar, date=datetime.date(2026, 12, 25), name=name
         )
         objects[PriorityCell] = PriorityCell.objects.create(
-            organisation=org, matrix="call", row="high", column="high", priority=1
+            # A column per design, so several designs fit in one organisation.
+            organisation=org,
+            matrix="call",
+            row="high",
+            column=name[-20:],
+            priority=1,
         )
     service = Service.objects.create(organisation=org, subject=subject, name=name)
     objects[Service] = service
