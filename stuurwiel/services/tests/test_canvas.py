@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -388,3 +389,16 @@ def test_another_organisation_sees_nothing(client, make_member, org_b, service, 
     assert client.post(own_org, {**opened, "text": "Van buiten"}, **HX).status_code == 404
     facility.refresh_from_db()
     assert ACTIONS not in facility.values
+
+
+def test_a_character_the_database_cannot_store_is_a_field_error_not_a_500(architect, facility):
+    # The page's middleware refuses NUL in a form already; the services refuse it
+    # for every other way in (the API's JSON), before PostgreSQL's jsonb would.
+    with pytest.raises(ValidationError) as refused:
+        services.canvas_item_update(
+            instance=facility,
+            by=architect,
+            data={"values": {GOODS: "Web\x00formulier"}},
+            version=facility.version,
+        )
+    assert "values" in refused.value.message_dict
