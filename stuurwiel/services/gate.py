@@ -84,7 +84,17 @@ def gate_conditions(service) -> list[GateCondition]:
             Gap("calendar_missing", _("Choose the service hours (a business calendar)."), edit)
         )
     by_code["agreements"].gaps.extend(_agreement_gaps(service))
-    by_code["norms"].gaps.extend(_norm_gaps(service))
+    if by_code["agreements"].gaps:
+        # Consistency is judged on complete agreements: until then it is not met.
+        by_code["norms"].gaps.append(
+            Gap(
+                "norms_not_checkable",
+                _("Checked once the SA and every link's agreement have their norms."),
+                "",
+            )
+        )
+    else:
+        by_code["norms"].gaps.extend(_norm_gaps(service))
     by_code["approval"].gaps.extend(_approval_gaps(service, design_page))
     for condition in conditions:
         for number, gap in enumerate(condition.gaps):
