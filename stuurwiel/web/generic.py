@@ -70,7 +70,8 @@ class ObjectMixin(OrganisationViewMixin):
         return obj
 
     def url_name(self, action: str) -> str:
-        return f"{self.model.url_namespace}:{self.model._meta.model_name}_{action}"
+        prefix = self.model.url_prefix or self.model._meta.model_name
+        return f"{self.model.url_namespace}:{prefix}_{action}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -197,7 +198,11 @@ class ObjectEditView(ObjectMixin, TemplateView):
             form.add_error(None, exc.message)
             return self.render_form(form, status=403)
         messages.success(request, _("“{name}” has been saved.").format(name=obj))
-        return HttpResponseRedirect(obj.get_absolute_url())
+        return HttpResponseRedirect(self.get_success_url(obj))
+
+    def get_success_url(self, obj) -> str:
+        """Where a save leads: the object's page (a part may lead to its whole)."""
+        return obj.get_absolute_url()
 
     def render_form(self, form, status: int = 200, **extra):
         # Validating a form writes its values into form.instance: the heading and
@@ -248,9 +253,11 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
             messages.error(request, exc.message)
             return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("“{name}” has been deleted.").format(name=obj))
-        return HttpResponseRedirect(
-            reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})
-        )
+        return HttpResponseRedirect(self.get_success_url(obj))
+
+    def get_success_url(self, obj) -> str:
+        """Where a delete leads: the list (a part may lead to its whole)."""
+        return reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})
 
 
 class ObjectHistoryView(ObjectMixin, TemplateView):
