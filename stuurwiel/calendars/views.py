@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -189,7 +189,10 @@ class CalendarWindowsAddView(CalendarFormView):
             by=self.request.user,
             reason=form.cleaned_data.get("change_reason", ""),
         )
-        return _("{count} service windows added.").format(count=len(created))
+        count = len(created)
+        return ngettext(
+            "{count} service window added.", "{count} service windows added.", count
+        ).format(count=count)
 
 
 class CalendarHolidaysView(CalendarFormView):
@@ -224,12 +227,17 @@ class CalendarFeedImportView(CalendarFormView):
 
 
 def added_message(result: services.ClosedDaysAdded) -> str:
-    message = _("{count} closed days added.").format(count=len(result.created))
+    count = len(result.created)
+    message = ngettext("{count} closed day added.", "{count} closed days added.", count).format(
+        count=count
+    )
     if result.skipped:
         dates = sorted(day.date.isoformat() for day in result.skipped)
         shown = ", ".join(dates[:8]) + (" …" if len(dates) > 8 else "")
-        message += " " + _(
-            "{count} dates were already in the calendar and were left as they are: {dates}."
+        message += " " + ngettext(
+            "{count} date was already in the calendar and was left as it is: {dates}.",
+            "{count} dates were already in the calendar and were left as they are: {dates}.",
+            len(dates),
         ).format(count=len(dates), dates=shown)
     return message
 
