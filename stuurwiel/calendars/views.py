@@ -250,7 +250,7 @@ class ToCalendarMixin:
 
     anchor = ""
 
-    def get_success_url(self, obj) -> str:
+    def success_url(self, obj) -> str:
         return obj.calendar.get_absolute_url() + self.anchor
 
 

@@ -70,7 +70,7 @@ class ObjectMixin(OrganisationViewMixin):
         return obj
 
     def url_name(self, action: str) -> str:
-        prefix = self.model.url_prefix or self.model._meta.model_name
+        prefix = getattr(self.model, "url_prefix", "") or self.model._meta.model_name
         return f"{self.model.url_namespace}:{prefix}_{action}"
 
     def get_context_data(self, **kwargs):
@@ -198,10 +198,10 @@ class ObjectEditView(ObjectMixin, TemplateView):
             form.add_error(None, exc.message)
             return self.render_form(form, status=403)
         messages.success(request, _("“{name}” has been saved.").format(name=obj))
-        return HttpResponseRedirect(self.get_success_url(obj))
+        return HttpResponseRedirect(self.success_url(obj))
 
-    def get_success_url(self, obj) -> str:
-        """Where a save leads: the object's page (a part may lead to its whole)."""
+    def success_url(self, obj) -> str:
+        """Where a saved object's editor goes next: the object's page."""
         return obj.get_absolute_url()
 
     def render_form(self, form, status: int = 200, **extra):
@@ -253,9 +253,9 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
             messages.error(request, exc.message)
             return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("“{name}” has been deleted.").format(name=obj))
-        return HttpResponseRedirect(self.get_success_url(obj))
+        return HttpResponseRedirect(self.success_url(obj))
 
-    def get_success_url(self, obj) -> str:
+    def success_url(self, obj) -> str:
         """Where a delete leads: the list (a part may lead to its whole)."""
         return reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})
 

@@ -19,7 +19,6 @@ permission the test cannot read fails and says so.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,6 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.core.tests.test_isolation import org_urls
 from stuurwiel.frameworks.models import Framework
@@ -232,13 +230,6 @@ def _build_world() -> World:
     framework = Framework.objects.create(
         urn="urn:test:fw", ref_id="testfw", version=1, name_nl="T", name_en="T", content_hash="x"
     )
-    calendar = BusinessCalendar.objects.create(organisation=org, name="Kantooruren")
-    window = ServiceWindow.objects.create(
-        organisation=org, calendar=calendar, weekday=1, start_minute=510, end_minute=1020
-    )
-    closed_day = ClosedDay.objects.create(
-        organisation=org, calendar=calendar, date=datetime.date(2026, 4, 27), name="Koningsdag"
-    )
     members: dict[Variant, Any] = {}
     own: dict[Variant, dict[Any, Any]] = {}
     for variant in VARIANTS:
@@ -271,9 +262,6 @@ def _build_world() -> World:
         Team: [("own", own_team), ("other", other_team)],
         Supplier: [("own", own_supplier), ("other", other_supplier)],
         ChangeLogEntry: [("other", entry)],
-        BusinessCalendar: [("other", calendar)],
-        ServiceWindow: [("other", window)],
-        ClosedDay: [("other", closed_day)],
     }
     targets: dict[Any, dict[Variant | None, list[tuple[str, Any]]]] = {
         model: {None: pairs} for model, pairs in shared.items()

@@ -8,14 +8,11 @@ automatically; a new model needs a factory below or the test fails and says so.
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph.models import Element, Relation, Subject
@@ -51,22 +48,6 @@ FACTORIES = {
         ),
     ),
     Membership: lambda org: Membership.objects.filter(organisation=org).first(),
-    BusinessCalendar: lambda org: BusinessCalendar.objects.create(
-        organisation=org, name=f"Kalender {SECRET}"
-    ),
-    ServiceWindow: lambda org: ServiceWindow.objects.create(
-        organisation=org,
-        calendar=BusinessCalendar.objects.create(organisation=org, name=f"Uren {SECRET}"),
-        weekday=1,
-        start_minute=510,
-        end_minute=1020,
-    ),
-    ClosedDay: lambda org: ClosedDay.objects.create(
-        organisation=org,
-        calendar=BusinessCalendar.objects.create(organisation=org, name=f"Dagen {SECRET}"),
-        date=datetime.date(2026, 4, 27),
-        name=f"Dag {SECRET}",
-    ),
     ChangeLogEntry: lambda org: ChangeLogEntry.objects.create(
         organisation=org,
         action="create",

@@ -6,7 +6,6 @@ subject, parts, roles, actor) so that lazy loads would show."""
 
 from __future__ import annotations
 
-import datetime
 import itertools
 
 import pytest
@@ -16,7 +15,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.core.tests.test_isolation import _model_for, org_urls
 from stuurwiel.frameworks.models import Framework, FrameworkPart, GuidingQuestion
@@ -104,18 +102,6 @@ def _entry(org):
     )
 
 
-def _calendar(org):
-    calendar = BusinessCalendar.objects.create(organisation=org, name=f"Kalender {next(counter)}")
-    for weekday in (1, 2):
-        ServiceWindow.objects.create(
-            organisation=org, calendar=calendar, weekday=weekday, start_minute=510, end_minute=720
-        )
-    ClosedDay.objects.create(
-        organisation=org, calendar=calendar, date=datetime.date(2026, 4, 27), name="Koningsdag"
-    )
-    return calendar
-
-
 MAKERS = {
     Team: lambda org: Team.objects.create(
         organisation=org, name=f"Team {next(counter)}", coordinator=_person(org)
@@ -138,9 +124,6 @@ MAKERS = {
     Membership: _membership,
     ChangeLogEntry: _entry,
     Framework: _framework,
-    BusinessCalendar: _calendar,
-    ServiceWindow: lambda org: _calendar(org).windows.first(),
-    ClosedDay: lambda org: _calendar(org).closed_days.first(),
 }
 
 
