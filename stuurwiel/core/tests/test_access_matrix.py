@@ -29,6 +29,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from stuurwiel.agreements.models import Agreement, AgreementVersion, PriorityCell
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.core.tests.test_isolation import org_urls
 from stuurwiel.frameworks.models import Framework
@@ -38,6 +39,7 @@ from stuurwiel.organisations.access import PERMISSION_MATRIX, Reach, permission_
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import Link, Service
 
 ALLOWED = "allowed"
 
@@ -185,6 +187,61 @@ class World:
     members: dict[Variant, Any]
     targets: dict[Any, dict[Variant | None, list[tuple[str, Any]]]]
     framework: Framework
+    service: Any = None  # the service of URLs with a ``service`` argument
+
+
+def _agreement_targets(org, inside, outside, teams, suppliers):
+    """Agreements (and their versions) inside the scope, outside it, a UC of the
+    members' own supplier and one of another supplier — both outside the scope."""
+    services = {
+        subject: Service.objects.create(organisation=org, subject=subject, name=subject.name)
+        for subject in (inside, outside)
+    }
+
+    def link(subject, **party):
+        return Link.objects.create(organisation=org, service=services[subject], **party)
+
+    own_team, _other_team = teams
+    own_supplier, other_supplier = suppliers
+    agreements = {
+        "inside": Agreement.objects.create(
+            organisation=org,
+            service=services[inside],
+            kind="ola",
+            link=link(inside, team=own_team),
+            name="OLA binnen",
+        ),
+        "outside": Agreement.objects.create(
+            organisation=org, service=services[outside], kind="sa", name="SA buiten"
+        ),
+        "own": Agreement.objects.create(
+            organisation=org,
+            service=services[outside],
+            kind="uc",
+            link=link(outside, supplier=own_supplier),
+            name="UC eigen",
+        ),
+        "other": Agreement.objects.create(
+            organisation=org,
+            service=services[outside],
+            kind="uc",
+            link=link(outside, supplier=other_supplier),
+            name="UC ander",
+        ),
+    }
+    versions = {
+        kind: AgreementVersion.objects.create(organisation=org, agreement=agreement, number=1)
+        for kind, agreement in agreements.items()
+    }
+    cell = PriorityCell.objects.create(
+        organisation=org, matrix="call", row="high", column="high", priority=1
+    )
+    targets = {
+        Agreement: {None: list(agreements.items())},
+        AgreementVersion: {None: list(versions.items())},
+        PriorityCell: {None: [("other", cell)]},
+    }
+    return targets, services[outside]
 
 
 def _build_world() -> World:
@@ -266,13 +323,17 @@ def _build_world() -> World:
     targets: dict[Any, dict[Variant | None, list[tuple[str, Any]]]] = {
         model: {None: pairs} for model, pairs in shared.items()
     }
+    agreement_targets, service = _agreement_targets(
+        org, inside, outside, (own_team, other_team), (own_supplier, other_supplier)
+    )
+    targets.update(agreement_targets)
     for model, other in (
         (Person, other_person),
         (Stakeholder, other_stakeholder),
         (Membership, other_membership),
     ):
         targets[model] = {v: [("own", own[v][model]), ("other", other)] for v in VARIANTS}
-    return World(members=members, targets=targets, framework=framework)
+    return World(members=members, targets=targets, framework=framework, service=service)
 
 
 def _targets(world: World, model, variant: Variant) -> list[tuple[str, Any]]:
@@ -295,7 +356,9 @@ def _url(name: str, kwargs: frozenset, world: World, target) -> str:
         values["pk"] = target.pk
     if "ref_id" in kwargs:
         values["ref_id"] = world.framework.ref_id
-    unknown = kwargs - {"org", "pk", "ref_id"}
+    if "service" in kwargs:
+        values["service"] = world.service.pk
+    unknown = kwargs - {"org", "pk", "ref_id", "service"}
     assert not unknown, f"{name}: teach the access test the URL arguments {sorted(unknown)}"
     return reverse(name, kwargs=values)
 

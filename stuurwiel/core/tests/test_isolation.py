@@ -8,19 +8,37 @@ automatically; a new model needs a factory below or the test fails and says so.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stuurwiel.agreements.models import Agreement, AgreementVersion, PriorityCell
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import Service
 
 SECRET = "Geheim-van-Beta"
+_numbers = itertools.count()
+
+
+def _service(org):
+    name = f"Dienst {next(_numbers)} {SECRET}"
+    subject = Subject.objects.create(organisation=org, name=name, kind="service")
+    return Service.objects.create(organisation=org, subject=subject, name=name)
+
+
+def _agreement(org):
+    return Agreement.objects.create(
+        organisation=org, service=_service(org), kind="sa", name=f"SA {SECRET}"
+    )
+
 
 FACTORIES = {
     Team: lambda org: Team.objects.create(organisation=org, name=f"Team {SECRET}"),
@@ -48,6 +66,14 @@ FACTORIES = {
         ),
     ),
     Membership: lambda org: Membership.objects.filter(organisation=org).first(),
+    Service: _service,
+    Agreement: _agreement,
+    AgreementVersion: lambda org: AgreementVersion.objects.create(
+        organisation=org, agreement=_agreement(org), number=1, notes=SECRET
+    ),
+    PriorityCell: lambda org: PriorityCell.objects.create(
+        organisation=org, matrix="call", row="high", column="high", priority=1
+    ),
     ChangeLogEntry: lambda org: ChangeLogEntry.objects.create(
         organisation=org,
         action="create",
@@ -99,6 +125,8 @@ def _build(name, kwargs, callback, org_slug, objects):
             values["pk"] = objects[model].pk
         elif key == "ref_id":
             values["ref_id"] = objects[Framework].ref_id
+        elif key == "service":
+            values["service"] = objects[Service].pk
         else:
             raise AssertionError(f"{name}: teach the isolation test the URL argument {key!r}")
     return reverse(name, kwargs=values)
@@ -149,7 +177,7 @@ def test_other_organisation_is_invisible(client, world, name, kwargs, callback):
     for method in methods:
         status = _call(client, method, foreign)
         assert status == 404, f"{method.upper()} {foreign}: {status}"
-    if "pk" not in kwargs:
+    if not {"pk", "service"} & kwargs:
         return
     own_url = _build(name, kwargs, callback, "alfa", objects)
     missing = {model: type("Missing", (), {"pk": 987654})() for model in objects}

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm, PriorityCell
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.core.tests.test_isolation import _model_for, org_urls
 from stuurwiel.frameworks.models import Framework, FrameworkPart, GuidingQuestion
@@ -22,6 +23,7 @@ from stuurwiel.graph.models import Classification, Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, RoleAssignment
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import Link, Service
 
 counter = itertools.count()
 
@@ -102,6 +104,36 @@ def _entry(org):
     )
 
 
+def _agreement(org):
+    """An OLA of a team link, with a version in force and a draft, each with norms."""
+    subject = _subject(org)
+    service = Service.objects.create(organisation=org, subject=subject, name=subject.name)
+    team = Team.objects.create(organisation=org, name=f"Team {next(counter)}")
+    link = Link.objects.create(organisation=org, service=service, team=team)
+    agreement = Agreement.objects.create(
+        organisation=org, service=service, kind="ola", link=link, name=f"OLA {next(counter)}"
+    )
+    for number, status in ((1, "active"), (2, "draft")):
+        version = AgreementVersion.objects.create(
+            organisation=org, agreement=agreement, number=number, status=status
+        )
+        Norm.objects.create(
+            organisation=org,
+            version=version,
+            priority=1,
+            response_minutes=30,
+            resolution_minutes=240,
+        )
+    return agreement
+
+
+def _cell(org):
+    n = next(counter)
+    return PriorityCell.objects.create(
+        organisation=org, matrix="call", row=f"r{n}", column=f"c{n}", priority=3
+    )
+
+
 MAKERS = {
     Team: lambda org: Team.objects.create(
         organisation=org, name=f"Team {next(counter)}", coordinator=_person(org)
@@ -124,6 +156,9 @@ MAKERS = {
     Membership: _membership,
     ChangeLogEntry: _entry,
     Framework: _framework,
+    Agreement: _agreement,
+    AgreementVersion: lambda org: _agreement(org).versions.first(),
+    PriorityCell: _cell,
 }
 
 
