@@ -123,10 +123,13 @@ def service_design(service) -> ServiceDesign:
         .select_related("team", "supplier")
         .order_by("position", "id")
     )
-    versions = AgreementVersion.objects.select_related("calendar").order_by("-number")
+    # The organisation comes along: pages link every agreement and version.
+    versions = AgreementVersion.objects.select_related("organisation", "calendar").order_by(
+        "-number"
+    )
     agreements = list(
         Agreement.objects.filter(service=service)
-        .select_related("link__team", "link__supplier")
+        .select_related("organisation", "link__team", "link__supplier")
         .prefetch_related(
             Prefetch("versions", queryset=versions.prefetch_related("norms")),
         )

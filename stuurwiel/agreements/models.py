@@ -212,8 +212,13 @@ class Norm(OrganisationOwnedModel):
     """Response and resolution norm for one priority, in business minutes on the
     version's service hours."""
 
-    version = models.ForeignKey(
-        AgreementVersion, on_delete=models.CASCADE, related_name="norms", verbose_name=_("version")
+    # Not ``version``: that name is the optimistic lock every organisation-owned
+    # model carries (a foreign key named so would replace it).
+    agreement_version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.CASCADE,
+        related_name="norms",
+        verbose_name=_("agreement version"),
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), validators=[MinValueValidator(1), MaxValueValidator(9)]
@@ -222,18 +227,20 @@ class Norm(OrganisationOwnedModel):
     resolution_minutes = models.PositiveIntegerField(_("resolved within (business minutes)"))
 
     url_namespace = "agreements"
-    access_scope = "version__agreement__service__subject"
-    access_owner = "version__agreement__link__supplier__staff__user"
+    access_scope = "agreement_version__agreement__service__subject"
+    access_owner = "agreement_version__agreement__link__supplier__staff__user"
     # Logged under the agreement, so its history shows what changed in which norm.
     changelog_parent_field = "agreement"
-    writable_fields = ("version", "priority", "response_minutes", "resolution_minutes")
+    writable_fields = ("agreement_version", "priority", "response_minutes", "resolution_minutes")
 
     class Meta:
-        ordering = ["version", "priority"]
+        ordering = ["agreement_version", "priority"]
         verbose_name = _("norm")
         verbose_name_plural = _("norms")
         constraints = [
-            models.UniqueConstraint(fields=["version", "priority"], name="norm_unique_priority")
+            models.UniqueConstraint(
+                fields=["agreement_version", "priority"], name="norm_unique_priority"
+            )
         ]
 
     def __str__(self) -> str:
@@ -241,10 +248,10 @@ class Norm(OrganisationOwnedModel):
 
     @property
     def agreement(self) -> Agreement:
-        return self.version.agreement
+        return self.agreement_version.agreement
 
     def get_absolute_url(self) -> str:
-        return self.version.get_absolute_url()
+        return self.agreement_version.get_absolute_url()
 
     def clean(self) -> None:
         super().clean()

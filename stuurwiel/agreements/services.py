@@ -223,7 +223,8 @@ def _norms_set(*, version: AgreementVersion, norms: Iterable[dict], by, reason: 
                 code="norm_twice",
             )
         wanted[priority] = item
-    existing = {n.priority: n for n in Norm.objects.select_for_update().filter(version=version)}
+    stored = Norm.objects.select_for_update().filter(agreement_version=version)
+    existing = {norm.priority: norm for norm in stored}
     for priority, norm in existing.items():
         if priority not in wanted:
             object_delete(instance=norm, by=by, reason=reason)
@@ -246,7 +247,7 @@ def _norms_set(*, version: AgreementVersion, norms: Iterable[dict], by, reason: 
                     model=Norm,
                     organisation=version.organisation,
                     by=by,
-                    data={"version": version, "priority": priority, **values},
+                    data={"agreement_version": version, "priority": priority, **values},
                     reason=reason,
                 )
         except ValidationError as error:
@@ -266,7 +267,7 @@ def _norms_set(*, version: AgreementVersion, norms: Iterable[dict], by, reason: 
 def norm_create(*, version: AgreementVersion, by, data: dict[str, Any], reason: str = "") -> Norm:
     """Add a norm to a draft (one per priority)."""
     fresh = _locked_draft(version.pk, by)
-    data = {**data, "version": fresh}
+    data = {**data, "agreement_version": fresh}
     norm = object_create(
         model=Norm, organisation=fresh.organisation, by=by, data=data, reason=reason
     )
@@ -277,7 +278,7 @@ def norm_create(*, version: AgreementVersion, by, data: dict[str, Any], reason: 
 @transaction.atomic
 def norm_update(*, instance: Norm, by, data: dict[str, Any], version, reason: str = "") -> Norm:
     """Change a draft's norm (its times; the priority stays)."""
-    fresh_version = _locked_draft(instance.version_id, by)
+    fresh_version = _locked_draft(instance.agreement_version_id, by)
     norm = object_update(
         instance=instance, by=by, data=data, version=version, reason=reason, fields=NORM_VALUES
     )
@@ -287,7 +288,7 @@ def norm_update(*, instance: Norm, by, data: dict[str, Any], version, reason: st
 
 @transaction.atomic
 def norm_delete(*, instance: Norm, by, version=None, reason: str = "") -> None:
-    fresh_version = _locked_draft(instance.version_id, by)
+    fresh_version = _locked_draft(instance.agreement_version_id, by)
     object_delete(instance=instance, by=by, version=version, reason=reason)
     _bump(fresh_version)
 
@@ -336,13 +337,14 @@ def version_new(
         fields=("agreement", "number", *VERSION_COPIED),
         reason=reason,
     )
-    for norm in Norm.objects.filter(version=source).order_by("priority") if source else ():
+    copied = Norm.objects.filter(agreement_version=source).order_by("priority") if source else ()
+    for norm in copied:
         object_create(
             model=Norm,
             organisation=locked.organisation,
             by=by,
             data={
-                "version": new,
+                "agreement_version": new,
                 "priority": norm.priority,
                 **{n: getattr(norm, n) for n in NORM_VALUES},
             },
@@ -353,7 +355,7 @@ def version_new(
 
 def missing_priorities(version: AgreementVersion) -> list[int]:
     """The priorities of the organisation's matrix this version has no norm for."""
-    have = set(Norm.objects.filter(version=version).values_list("priority", flat=True))
+    have = set(Norm.objects.filter(agreement_version=version).values_list("priority", flat=True))
     return [p for p in organisation_priorities(version.organisation) if p not in have]
 
 

@@ -119,7 +119,7 @@ def _agreement(org):
         )
         Norm.objects.create(
             organisation=org,
-            version=version,
+            agreement_version=version,
             priority=1,
             response_minutes=30,
             resolution_minutes=240,
