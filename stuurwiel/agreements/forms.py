@@ -4,6 +4,7 @@ grid, and a priority matrix."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -81,11 +82,22 @@ class VersionForm(OrganisationModelForm):
     class Meta:
         model = AgreementVersion
         fields = ["calendar", "availability", "facility_functionality", "notes"]
+        widgets = {
+            "facility_functionality": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, priorities=(), **kwargs):
         super().__init__(*args, **kwargs)
         norms = {n.priority: n for n in self.instance.norms.all()} if self.instance.pk else {}
         self.priorities = sorted(set(priorities) | set(norms))
+        availability = self.instance.availability
+        if availability is not None:  # 99.5, not 99.500
+            self.initial["availability"] = (
+                availability.quantize(Decimal(1))
+                if availability == availability.to_integral()
+                else availability.normalize()
+            )
         for priority in self.priorities:
             norm = norms.get(priority)
             for name, label, minutes in (
@@ -99,18 +111,22 @@ class VersionForm(OrganisationModelForm):
                 field = DurationField(label=str(label).format(p=priority))
                 self.fields[f"{name}_{priority}"] = field
                 self.initial[f"{name}_{priority}"] = "" if norm is None else duration_label(minutes)
-        # The values the editor started from now include the norms (EditConflictMixin).
+        # The base form read the initial values already (EditConflictMixin): read
+        # them again, now with the norms and the plain availability.
+        self._bound_fields_cache.clear()
         if self.instance.pk and not self.is_bound:
             self.fields["started_from"].initial = json.dumps(self.raw_values(initial=True))
 
     def norm_rows(self):
         return [(p, self[f"response_{p}"], self[f"resolution_{p}"]) for p in self.priorities]
 
+    def structure_fields(self):
+        """The standard structure before the norms: service hours, availability."""
+        return [self["calendar"], self["availability"]]
+
     def plain_fields(self):
-        norm_fields = {
-            f"{kind}_{p}" for p in self.priorities for kind in ("response", "resolution")
-        }
-        return [field for field in self.visible_fields() if field.name not in norm_fields]
+        """What follows the norms: the facility's functionality and notes."""
+        return [self["facility_functionality"], self["notes"]]
 
     def clean(self):
         cleaned = super().clean()

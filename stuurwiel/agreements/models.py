@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.agreements.choices import AgreementKind, MatrixKind, VersionStatus
@@ -85,6 +86,21 @@ class Agreement(OrganisationOwnedModel):
     @property
     def draft_version(self) -> AgreementVersion | None:
         return next((v for v in self.versions.all() if v.status == VersionStatus.DRAFT), None)
+
+    @property
+    def in_force_label(self) -> str:
+        version = self.version_in_force
+        if version is None:
+            return ""
+        return _("version {number} since {date}").format(
+            number=version.number,
+            date=date_format(version.valid_from, "SHORT_DATE_FORMAT") if version.valid_from else "",
+        )
+
+    @property
+    def draft_label(self) -> str:
+        version = self.draft_version
+        return _("version {number}").format(number=version.number) if version else ""
 
     def clean(self) -> None:
         super().clean()

@@ -44,8 +44,8 @@ class AgreementListView(generic.ObjectListView):
         Column("service", gettext_lazy("Service")),
         Column("kind", gettext_lazy("Kind")),
         Column("party", gettext_lazy("With")),
-        Column("version_in_force", gettext_lazy("In force")),
-        Column("draft_version", gettext_lazy("Draft")),
+        Column("in_force_label", gettext_lazy("In force")),
+        Column("draft_label", gettext_lazy("Draft")),
     ]
 
 

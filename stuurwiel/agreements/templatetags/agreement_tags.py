@@ -1,6 +1,9 @@
 """Template filters for agreements: norms read as business hours and minutes."""
 
+from decimal import Decimal
+
 from django import template
+from django.utils.formats import number_format
 
 from stuurwiel.agreements.durations import duration_label
 
@@ -14,8 +17,13 @@ def duration(minutes):
 
 
 @register.filter
-def cell_of(grid_row, index):
-    return grid_row[index]
+def percent(value):
+    """A percentage without trailing zeros, in the reader's number format
+    (``99,5 %``); ``—`` for none."""
+    if value is None:
+        return "—"
+    plain = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return f"{number_format(plain)} %"
 
 
 @register.simple_tag(takes_context=True)
