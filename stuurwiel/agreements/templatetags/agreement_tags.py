@@ -20,8 +20,9 @@ def duration(minutes):
 def percent(value):
     """A percentage without trailing zeros, in the reader's number format
     (``99,5 %``); ``—`` for none."""
-    if value is None:
+    if value is None or value == "":  # also a row without a version
         return "—"
+    value = Decimal(str(value))
     plain = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
     return f"{number_format(plain)} %"
 
