@@ -211,18 +211,26 @@ def _interface_gaps(service, links, interfaces, chain: str) -> list[Gap]:
 def _agreement_gaps(service) -> list[Gap]:
     from stuurwiel.agreements.consistency import agreement_gaps
 
-    return [
-        Gap(f.code, f.message, getattr(f, "fix_url", "") or "") for f in agreement_gaps(service)
-    ]
+    return _blocking(service, agreement_gaps(service))
 
 
 def _norm_gaps(service) -> list[Gap]:
     from stuurwiel.agreements.consistency import norm_findings
 
+    return _blocking(service, norm_findings(service))
+
+
+def _blocking(service, findings) -> list[Gap]:
+    """The agreements' findings that hold a service back (errors; a warning such
+    as a version still in draft is shown on the agreements page, not here)."""
+    page = reverse(
+        "agreements:service_agreements",
+        kwargs={"org": service.organisation.slug, "service": service.pk},
+    )
     return [
-        Gap(f.code, f.message, getattr(f, "fix_url", "") or "")
-        for f in norm_findings(service)
-        if getattr(f, "severity", "error") == "error"
+        Gap(finding.code, finding.message, page)
+        for finding in findings
+        if finding.severity == "error"
     ]
 
 

@@ -20,7 +20,7 @@ def _norms(org, version, resolution=(240, 480, 960, 1920, 3840)):
     for priority, minutes in enumerate(resolution, start=1):
         Norm.objects.create(
             organisation=org,
-            version=version,
+            agreement_version=version,
             priority=priority,
             response_minutes=30,
             resolution_minutes=minutes,
@@ -31,7 +31,9 @@ def _agreement(org, service, kind, link=None, resolution=(240, 480, 960, 1920, 3
     agreement = Agreement.objects.create(
         organisation=org, service=service, kind=kind, link=link, name=f"{kind} {link or ''}"
     )
-    version = AgreementVersion.objects.create(organisation=org, agreement=agreement, number=1)
+    version = AgreementVersion.objects.create(
+        organisation=org, agreement=agreement, number=1, status="active"
+    )
     _norms(org, version, resolution)
     return agreement
 
@@ -253,17 +255,19 @@ def test_going_live_from_draft_is_not_a_move(designed, people):
         (lambda s: s.agreements.filter(kind="sa").delete(), {"sa_missing", "norms_not_checkable"}),
         (
             lambda s: s.agreements.filter(kind="uc").delete(),
-            {"link_agreement_missing", "norms_not_checkable"},
+            {"agreement_missing", "norms_not_checkable"},
         ),
         (
-            lambda s: Norm.objects.filter(version__agreement__service=s, priority=3).delete(),
-            {"norm_missing", "norms_not_checkable"},
+            lambda s: Norm.objects.filter(
+                agreement_version__agreement__service=s, priority=3
+            ).delete(),
+            "norm_missing",
         ),
         (
-            lambda s: Norm.objects.filter(version__agreement__kind="ola", priority=2).update(
-                resolution_minutes=470
-            ),
-            "norms_exceed_sa",
+            lambda s: Norm.objects.filter(
+                agreement_version__agreement__kind="ola", priority=2
+            ).update(resolution_minutes=470),
+            "links_exceed_sa",
         ),
     ],
 )
