@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from stuurwiel.services.views import diagram as diagram_views
 
 app_name = "services"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- chain diagram ---
+    path(
+        "services/<int:pk>/chain/diagram/",
+        diagram_views.ChainDiagramView.as_view(),
+        name="service_chain_diagram",
+    ),
+    path(
+        "services/<int:pk>/chain/diagram.svg",
+        diagram_views.ChainDiagramSvgView.as_view(),
+        name="service_chain_svg",
+    ),
+]

@@ -1,0 +1,464 @@
+"""The chain diagram of a service: the customer at the start, the links as nodes
+(internal teams and external suppliers drawn differently), the interfaces as
+labelled edges, and an interface end that names no link drawn as a dashed stub to
+a "?" node, so the gap in the design is visible.
+
+Reads only (a selector): :func:`chain_diagram` fetches the service's chain in four
+queries, lays it out with :mod:`stuurwiel.services.chainlayout` and returns what the
+SVG template (``services/chain_diagram.svg``) and the text alternative need.
+:func:`render_svg` renders it. Where a click goes comes from a :class:`ChainUrls`,
+injectable, which falls back to the service's page (or no link) while the detail
+pages of links and interfaces do not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from stuurwiel.services.chainlayout import Geometry, Layout, LayoutEdge, LayoutNode, layout
+from stuurwiel.services.choices import EndKind
+from stuurwiel.services.models import Interface, Link, Service
+from stuurwiel.services.textfit import fit_lines, text_width
+
+GEOMETRY = Geometry(top=56)
+CUSTOMER = "customer"
+NAME_FONT, LABEL_FONT = 13.0, 11.0
+LINE = 14.0  # line height of label text
+BADGE = 18.0  # room for the interface number in front of a label
+
+
+class NodeKind:
+    CUSTOMER = "customer"
+    TEAM = "team"
+    SUPPLIER = "supplier"
+    MISSING = "missing"
+
+
+class UrlBuilder(Protocol):
+    def service(self, service: Service) -> str: ...
+    def link(self, link: Link) -> str: ...
+    def interface(self, interface: Interface) -> str: ...
+
+
+class ChainUrls:
+    """Detail pages of what the diagram shows, by URL name; a name that does not
+    exist (yet) falls back to the next one, and to no link at all."""
+
+    def __init__(self, organisation_slug: str) -> None:
+        self.org = organisation_slug
+        self._missing: set[str] = set()  # names found not to exist (a failed reverse is slow)
+
+    def _first(self, *candidates: tuple[str, int]) -> str:
+        for name, pk in candidates:
+            if name in self._missing:
+                continue
+            try:
+                return reverse(name, kwargs={"org": self.org, "pk": pk})
+            except NoReverseMatch:
+                self._missing.add(name)
+        return ""
+
+    def service(self, service: Service) -> str:
+        return self._first(("services:service_detail", service.pk))
+
+    def link(self, link: Link) -> str:
+        return self._first(
+            ("services:link_detail", link.pk), ("services:service_detail", link.service_id)
+        )
+
+    def interface(self, interface: Interface) -> str:
+        return self._first(
+            ("services:interface_detail", interface.pk),
+            ("services:service_detail", interface.service_id),
+        )
+
+
+@dataclass
+class ChainNode:
+    key: str
+    kind: str
+    caption: str  # "Team", "Supplier", "Customer", "Missing link"
+    name: str
+    lines: list[str]
+    url: str = ""
+    order: int = 0
+    box: Any = None
+    draw: dict = field(default_factory=dict)  # coordinates for the template
+
+
+@dataclass
+class ChainEdge:
+    key: str
+    interface: Interface
+    source: str
+    target: str
+    name_lines: list[str]
+    norm: str
+    has_norm: bool
+    url: str
+    missing: bool
+    number: int = 0
+    route: Any = None
+    label_w: float = 0
+    label_h: float = 0
+    # Where the label's parts go, relative to the label centre (for the template).
+    text: list[dict] = field(default_factory=list)
+    label_box: dict = field(default_factory=dict)
+    path: str = ""
+
+
+@dataclass
+class ChainRow:
+    """One row of the text alternative: an interface with its two ends."""
+
+    number: int
+    source: ChainNode
+    target: ChainNode
+    edge: ChainEdge
+
+
+@dataclass
+class ChainDiagram:
+    service: Service
+    nodes: list[ChainNode]
+    edges: list[ChainEdge]
+    layout: Layout
+    width: float
+    height: float
+    title: str
+    description: str
+    links_without_interface: list[ChainNode]
+    legend_y: float = 0
+    legend: list[dict] = field(default_factory=list)
+    subtitle: str = ""
+
+    @property
+    def legend_right(self) -> float:
+        return self.width - GEOMETRY.margin
+
+    @property
+    def rows(self) -> list[ChainRow]:
+        by_key = {n.key: n for n in self.nodes}
+        return [ChainRow(e.number, by_key[e.source], by_key[e.target], e) for e in self.edges]
+
+
+# --- Texts ------------------------------------------------------------------------
+
+
+def norm_text(interface: Interface) -> tuple[str, bool]:
+    """The norm as shown on an edge, and whether there is one."""
+    minutes = interface.norm_minutes
+    if minutes is not None:
+        return _("within {duration}").format(duration=duration_text(minutes)), True
+    if interface.norm_note:
+        return interface.norm_note, True
+    return _("no norm"), False
+
+
+def duration_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("{minutes} min").format(minutes=rest)
+    if not rest:
+        return _("{hours} h").format(hours=hours)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
+
+
+# --- Building the diagram ----------------------------------------------------------
+
+
+def _link_node(link: Link, order: int, urls: UrlBuilder, viewer: Any) -> ChainNode:
+    party = link.supplier if link.is_supplier else link.team
+    kind = NodeKind.SUPPLIER if link.is_supplier else NodeKind.TEAM
+    may_view = getattr(viewer, "may_view", None)
+    name = str(party) if may_view is None or may_view(party) else _("(not visible to you)")
+    return ChainNode(
+        key=f"link-{link.pk}",
+        kind=kind,
+        caption=_("Supplier") if link.is_supplier else _("Team"),
+        name=name,
+        lines=fit_lines(name, GEOMETRY.node_w - 20, NAME_FONT, 2, bold=True),
+        url=urls.link(link),
+        order=order,
+    )
+
+
+def _customer_node(service: Service, urls: UrlBuilder) -> ChainNode:
+    names = [c.name for c in service.customers.all()]
+    name = ", ".join(names) if names else _("The customer")
+    return ChainNode(
+        key=CUSTOMER,
+        kind=NodeKind.CUSTOMER,
+        caption=_("Customer"),
+        name=name,
+        lines=fit_lines(name, GEOMETRY.node_w - 44, NAME_FONT, 2, bold=True),
+        url=urls.service(service),
+        order=-1,
+    )
+
+
+def _missing_node(key: str, order: int) -> ChainNode:
+    return ChainNode(
+        key=key,
+        kind=NodeKind.MISSING,
+        caption=_("Missing link"),
+        name=_("No link at this end"),
+        lines=["?"],
+        order=order,
+    )
+
+
+def chain_diagram(
+    service: Service, *, urls: UrlBuilder | None = None, viewer: Any = None
+) -> ChainDiagram:
+    """The laid-out chain of ``service`` (``viewer``: the access layer's answer for
+    the member, to hide the names of parties they may not see)."""
+    urls = urls or ChainUrls(service.organisation.slug)
+    links = list(service.links.select_related("team", "supplier").order_by("position", "id"))
+    interfaces = list(service.interfaces.order_by("id"))
+    nodes = [_customer_node(service, urls)]
+    by_link: dict[int, ChainNode] = {}
+    for order, link in enumerate(links):
+        by_link[link.pk] = _link_node(link, order, urls, viewer)
+        nodes.append(by_link[link.pk])
+    edges = []
+    for interface in interfaces:
+        ends = []
+        for end in ("source", "target"):
+            if getattr(interface, f"{end}_kind") == EndKind.CUSTOMER:
+                ends.append(CUSTOMER)
+                continue
+            node = by_link.get(getattr(interface, f"{end}_link_id"))
+            if node is None:  # the link was removed (or never chosen)
+                node = _missing_node(f"missing-{interface.pk}-{end}", 10_000 + len(nodes))
+                nodes.append(node)
+            ends.append(node.key)
+        edges.append(_edge(interface, ends[0], ends[1], urls))
+    placed = layout(
+        [
+            LayoutNode(
+                n.key,
+                n.order,
+                min_layer=0 if n.kind == NodeKind.MISSING else 1,
+                start=n.kind == NodeKind.CUSTOMER,
+            )
+            for n in nodes
+        ],
+        [LayoutEdge(e.key, e.source, e.target, e.label_w, e.label_h) for e in edges],
+        GEOMETRY,
+    )
+    for n in nodes:
+        n.box = placed.boxes[n.key]
+        n.draw = _node_drawing(n)
+    for e in edges:
+        e.route = placed.routes[e.key]
+        e.path = _path(e.route.points)
+    # Number the interfaces along the chain: by the layers of their ends.
+    edges.sort(key=lambda e: (placed.boxes[e.source].layer, placed.boxes[e.target].layer, e.key))
+    for number, e in enumerate(edges, start=1):
+        e.number = number
+        _place_label_text(e)
+    touched = {k for e in edges for k in (e.source, e.target)}
+    lonely = [n for n in nodes if n.kind in (NodeKind.TEAM, NodeKind.SUPPLIER)]
+    lonely = [n for n in lonely if n.key not in touched]
+    width = max(placed.width, LEGEND_WIDTH)
+    return ChainDiagram(
+        service=service,
+        nodes=nodes,
+        edges=edges,
+        layout=placed,
+        width=width,
+        height=placed.height + LEGEND_HEIGHT,
+        title=_("Chain diagram of {service}").format(service=service.name),
+        description=_describe(nodes, edges, lonely),
+        links_without_interface=lonely,
+        legend_y=placed.height,
+        legend=_legend(placed.height),
+        subtitle=_("Chain diagram · {links} · {interfaces}").format(
+            links=ngettext("{n} link", "{n} links", len(links)).format(n=len(links)),
+            interfaces=ngettext("{n} interface", "{n} interfaces", len(edges)).format(
+                n=len(edges)
+            ),
+        ),
+    )
+
+
+LEGEND_WIDTH, LEGEND_HEIGHT = 900.0, 64.0
+
+
+def _legend(top: float) -> list[dict]:
+    """The legend's items in a row under the diagram: the icon's box and the text."""
+    items = [
+        (NodeKind.CUSTOMER, _("Customer")),
+        (NodeKind.TEAM, _("Team (internal)")),
+        (NodeKind.SUPPLIER, _("Supplier (external)")),
+        (NodeKind.MISSING, _("Missing link")),
+        ("interface", _("Interface: name and norm")),
+    ]
+    x, y = GEOMETRY.margin, top + 22
+    legend = []
+    for kind, text in items:
+        icon_w = 40.0 if kind == "interface" else 30.0
+        legend.append(
+            {"kind": kind, "text": text, "x": x, "y": y, "w": icon_w, "h": 20.0,
+             "text_x": x + icon_w + 8, "text_y": y + 15, "mid_y": y + 10, "mid_x": x + icon_w / 2,
+             "end_x": x + icon_w}
+        )
+        x += icon_w + 8 + text_width(text, 12) + 28
+    return legend
+
+
+def _edge(interface: Interface, source: str, target: str, urls: UrlBuilder) -> ChainEdge:
+    norm, has_norm = norm_text(interface)
+    room = GEOMETRY.label_width - BADGE
+    name_lines = fit_lines(interface.name, room, LABEL_FONT, 2, bold=True)
+    norm_line = fit_lines(norm, room, LABEL_FONT, 1)[0]
+    lines = [*name_lines, norm_line]
+    width = BADGE + max(text_width(line, LABEL_FONT, True) for line in lines) + 10
+    return ChainEdge(
+        key=f"interface-{interface.pk}",
+        interface=interface,
+        source=source,
+        target=target,
+        name_lines=name_lines,
+        norm=norm_line,
+        has_norm=has_norm,
+        url=urls.interface(interface),
+        missing=source.startswith("missing-") or target.startswith("missing-"),
+        label_w=min(width, GEOMETRY.label_width),
+        label_h=len(lines) * LINE + 8,
+    )
+
+
+def _place_label_text(edge: ChainEdge) -> None:
+    """Positions of the label's number badge and lines around its centre."""
+    x, y = edge.route.label
+    w, h = edge.label_w, edge.label_h
+    left, top = x - w / 2, y - h / 2
+    edge.text = [
+        {"x": left + BADGE + 2, "y": top + 4 + LINE * (n + 1) - 3, "text": line, "bold": True}
+        for n, line in enumerate(edge.name_lines)
+    ]
+    edge.text.append(
+        {
+            "x": left + BADGE + 2,
+            "y": top + 4 + LINE * (len(edge.name_lines) + 1) - 3,
+            "text": edge.norm,
+            "bold": False,
+        }
+    )
+    edge.label_box = {
+        "x": left,
+        "y": top,
+        "w": w,
+        "h": h,
+        "badge_x": left + 9,
+        "badge_y": top + 11,
+        "number_y": top + 14.5,
+    }
+
+
+BAND = 20.0  # the caption band at the top of a link
+
+
+def _node_drawing(node: ChainNode) -> dict:
+    """Every coordinate the template needs for one node, rounded."""
+    b = node.box
+    x, y, w, h = b.x, b.y, b.w, b.h
+    r = 10.0
+    draw: dict[str, Any] = {"x": x, "y": y, "w": w, "h": h, "cx": b.cx, "cy": b.cy}
+    if node.kind == NodeKind.CUSTOMER:
+        text_x = x + 44
+        draw.update(rx=h / 2, icon_x=x + 24, head_y=b.cy - 9, anchor="start")
+        draw["body"] = (
+            f"M{x + 12:.1f},{b.cy + 13:.1f} q0,-12 12,-12 t12,12 z"  # shoulders
+        )
+        draw["caption_x"], draw["caption_y"] = text_x, y + 24
+        first = y + (44 if len(node.lines) > 1 else 50)
+    elif node.kind == NodeKind.MISSING:
+        text_x = b.cx
+        draw.update(anchor="middle", caption_x=b.cx, caption_y=y + h - 14)
+        first = y + 38
+    else:
+        text_x, top, bottom = b.cx, y + BAND, y + h
+        draw.update(anchor="middle", caption_x=x + 8, caption_y=y + 14)
+        draw["band"] = (
+            f"M{x:.1f},{y + BAND:.1f} V{y + r:.1f} Q{x:.1f},{y:.1f} {x + r:.1f},{y:.1f} "
+            f"H{x + w - r:.1f} Q{x + w:.1f},{y:.1f} {x + w:.1f},{y + r:.1f} V{y + BAND:.1f} Z"
+        )
+        draw["chip_w"] = text_width(node.caption.upper(), 10, True) + 0.8 * len(node.caption) + 16
+        first = top + (bottom - top - LINE_NAME * len(node.lines)) / 2 + LINE_NAME - 4
+    draw["lines"] = [
+        {"x": text_x, "y": round(first + n * LINE_NAME, 1), "text": line}
+        for n, line in enumerate(node.lines)
+    ]
+    return draw
+
+
+LINE_NAME = 16.0
+
+
+def _path(points: list[tuple[float, float]], radius: float = 8.0) -> str:
+    """An SVG path through ``points`` with rounded corners."""
+    if len(points) < 3:
+        return "M{:.1f},{:.1f} ".format(*points[0]) + " ".join(
+            "L{:.1f},{:.1f}".format(*p) for p in points[1:]
+        )
+    parts = ["M{:.1f},{:.1f}".format(*points[0])]
+    for prev, here, nxt in zip(points, points[1:], points[2:], strict=False):
+        r = min(radius, _dist(prev, here) / 2, _dist(here, nxt) / 2)
+        a = _towards(here, prev, r)
+        b = _towards(here, nxt, r)
+        parts.append("L{:.1f},{:.1f} Q{:.1f},{:.1f} {:.1f},{:.1f}".format(*a, *here, *b))
+    parts.append("L{:.1f},{:.1f}".format(*points[-1]))
+    return " ".join(parts)
+
+
+def _dist(a, b) -> float:
+    return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+def _towards(here, there, r):
+    d = _dist(here, there) or 1
+    return (here[0] + (there[0] - here[0]) * r / d, here[1] + (there[1] - here[1]) * r / d)
+
+
+def _describe(nodes: list[ChainNode], edges: list[ChainEdge], lonely: list[ChainNode]) -> str:
+    teams = sum(n.kind == NodeKind.TEAM for n in nodes)
+    suppliers = sum(n.kind == NodeKind.SUPPLIER for n in nodes)
+    missing = sum(n.kind == NodeKind.MISSING for n in nodes)
+    parts = [
+        _("The customer at the start, then {teams} and {suppliers}, joined by {interfaces}.").format(
+            teams=ngettext("{n} team", "{n} teams", teams).format(n=teams),
+            suppliers=ngettext("{n} supplier", "{n} suppliers", suppliers).format(n=suppliers),
+            interfaces=ngettext("{n} interface", "{n} interfaces", len(edges)).format(
+                n=len(edges)
+            ),
+        )
+    ]
+    if missing:
+        parts.append(
+            ngettext(
+                "{n} interface end names no link.", "{n} interface ends name no link.", missing
+            ).format(n=missing)
+        )
+    if lonely:
+        parts.append(
+            _("Without an interface: {names}.").format(names=", ".join(n.name for n in lonely))
+        )
+    return " ".join(parts)
+
+
+def render_svg(diagram: ChainDiagram, *, standalone: bool = False) -> str:
+    """The diagram as SVG markup: inline in a page, or a standalone file (with the
+    XML declaration) for download and for the PNG export."""
+    return render_to_string(
+        "services/chain_diagram.svg",
+        {"diagram": diagram, "standalone": standalone, "uid": diagram.service.pk},
+    )
