@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -121,6 +122,10 @@ class ChainRow:
     source: ChainNode
     target: ChainNode
     edge: ChainEdge
+
+    @property
+    def ends(self) -> tuple[ChainNode, ChainNode]:
+        return (self.source, self.target)
 
 
 @dataclass
@@ -342,25 +347,20 @@ def _place_label_text(edge: ChainEdge) -> None:
     w, h = edge.label_w, edge.label_h
     left, top = x - w / 2, y - h / 2
     edge.text = [
-        {"x": left + BADGE + 2, "y": top + 4 + LINE * (n + 1) - 3, "text": line, "bold": True}
+        {"at": _at(left + BADGE + 2, top + 1 + LINE * (n + 1)), "text": line, "bold": True}
         for n, line in enumerate(edge.name_lines)
     ]
     edge.text.append(
         {
-            "x": left + BADGE + 2,
-            "y": top + 4 + LINE * (len(edge.name_lines) + 1) - 3,
+            "at": _at(left + BADGE + 2, top + 1 + LINE * (len(edge.name_lines) + 1)),
             "text": edge.norm,
             "bold": False,
         }
     )
     edge.label_box = {
-        "x": left,
-        "y": top,
-        "w": w,
-        "h": h,
-        "badge_x": left + 9,
-        "badge_y": top + 11,
-        "number_y": top + 14.5,
+        "box": _box(left, top, w, h),
+        "badge": _at(left + 9, top + 11, ("cx", "cy")),
+        "number_at": _at(left + 9, top + 14.5),
     }
 
 
@@ -395,10 +395,21 @@ def _node_drawing(node: ChainNode) -> dict:
         draw["chip_w"] = text_width(node.caption.upper(), 10, True) + 0.8 * len(node.caption) + 16
         first = top + (bottom - top - LINE_NAME * len(node.lines)) / 2 + LINE_NAME - 4
     draw["lines"] = [
-        {"x": text_x, "y": round(first + n * LINE_NAME, 1), "text": line}
+        {"at": _at(text_x, first + n * LINE_NAME), "y": round(first + n * LINE_NAME, 1), "text": line}
         for n, line in enumerate(node.lines)
     ]
+    draw["box"] = _box(x, y, w, h)
+    draw["caption_at"] = _at(draw["caption_x"], draw["caption_y"])
     return draw
+
+
+def _at(x: float, y: float, names: tuple[str, str] = ("x", "y")) -> SafeString:
+    """Coordinates as SVG attributes; numbers only, so safe to put in unescaped."""
+    return SafeString(f'{names[0]}="{x:.1f}" {names[1]}="{y:.1f}"')
+
+
+def _box(x: float, y: float, w: float, h: float) -> SafeString:
+    return SafeString(f'x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}"')
 
 
 LINE_NAME = 16.0
