@@ -16,6 +16,7 @@ class RuleKind(models.TextChoices):
     CADENCE_DUE = "cadence_due", _("Cadence is kept")
     ROLE_SEPARATION = "role_separation", _("Roles are separated")
     SINGLE_OWNER = "single_owner", _("Exactly one owner")
+    PERSON_SEPARATION = "person_separation", _("Nobody judges their own work")
 
 
 class Provenance(models.TextChoices):

@@ -10,8 +10,11 @@ def _menu(access) -> dict[str, bool]:
     from stuurwiel.graph.models import Element, Relation, Subject
     from stuurwiel.organisations.models import Membership
     from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+    from stuurwiel.services.models import Service
 
     lists = {
+        "services": ("services.view", Service),
+        "catalogue": ("services.catalogue", Service),
         "subjects": ("graph.view", Subject),
         "elements": ("graph.view", Element),
         "relations": ("graph.view", Relation),

@@ -1,19 +1,98 @@
 from django.urls import path
 
+from stuurwiel.services.views import canvas, catalogue, chain
+from stuurwiel.services.views import design as design_views
 from stuurwiel.services.views import diagram as diagram_views
 
 app_name = "services"
 
-urlpatterns: list = [
+urlpatterns = [
+    # --- catalogue and service pages ---
+    path("", catalogue.ServiceListView.as_view(), name="service_list"),
+    path("catalogue/", catalogue.RequesterCatalogueView.as_view(), name="requester_catalogue"),
+    path("add/", catalogue.ServiceEditView.as_view(), name="service_add"),
+    path("<int:pk>/", catalogue.ServiceDetailView.as_view(), name="service_detail"),
+    path("<int:pk>/edit/", catalogue.ServiceEditView.as_view(), name="service_edit"),
+    path("<int:pk>/delete/", catalogue.ServiceDeleteView.as_view(), name="service_delete"),
+    path("<int:pk>/history/", catalogue.ServiceHistoryView.as_view(), name="service_history"),
+    # --- design gate and decisions ---
+    path("<int:pk>/gate/", design_views.ServiceGateView.as_view(), name="service_gate"),
+    path(
+        "<int:pk>/status/",
+        design_views.ServiceTransitionView.as_view(),
+        name="service_transition",
+    ),
+    path("<int:pk>/approve/", design_views.ServiceApproveView.as_view(), name="service_approve"),
     # --- chain diagram ---
     path(
-        "services/<int:pk>/chain/diagram/",
+        "<int:pk>/chain/diagram/",
         diagram_views.ChainDiagramView.as_view(),
         name="service_chain_diagram",
     ),
     path(
-        "services/<int:pk>/chain/diagram.svg",
+        "<int:pk>/chain/diagram.svg",
         diagram_views.ChainDiagramSvgView.as_view(),
         name="service_chain_svg",
+    ),
+    # --- canvas ---
+    path("<int:pk>/canvas/", canvas.ServiceCanvasView.as_view(), name="service_canvas"),
+    path("canvas-items/", chain.CanvasItemListView.as_view(), name="canvasitem_list"),
+    path("canvas-items/add/", chain.CanvasItemEditView.as_view(), name="canvasitem_add"),
+    path("canvas-items/<int:pk>/", chain.CanvasItemDetailView.as_view(), name="canvasitem_detail"),
+    path("canvas-items/<int:pk>/edit/", chain.CanvasItemEditView.as_view(), name="canvasitem_edit"),
+    path(
+        "canvas-items/<int:pk>/delete/",
+        chain.CanvasItemDeleteView.as_view(),
+        name="canvasitem_delete",
+    ),
+    path(
+        "canvas-items/<int:pk>/history/",
+        chain.CanvasItemHistoryView.as_view(),
+        name="canvasitem_history",
+    ),
+    # --- chain: links, interfaces, managed infrastructure ---
+    path("links/", chain.LinkListView.as_view(), name="link_list"),
+    path("links/add/", chain.LinkEditView.as_view(), name="link_add"),
+    path("links/<int:pk>/", chain.LinkDetailView.as_view(), name="link_detail"),
+    path("links/<int:pk>/edit/", chain.LinkEditView.as_view(), name="link_edit"),
+    path("links/<int:pk>/delete/", chain.LinkDeleteView.as_view(), name="link_delete"),
+    path("links/<int:pk>/history/", chain.LinkHistoryView.as_view(), name="link_history"),
+    path("interfaces/", chain.InterfaceListView.as_view(), name="interface_list"),
+    path("interfaces/add/", chain.InterfaceEditView.as_view(), name="interface_add"),
+    path("interfaces/<int:pk>/", chain.InterfaceDetailView.as_view(), name="interface_detail"),
+    path("interfaces/<int:pk>/edit/", chain.InterfaceEditView.as_view(), name="interface_edit"),
+    path(
+        "interfaces/<int:pk>/delete/", chain.InterfaceDeleteView.as_view(), name="interface_delete"
+    ),
+    path(
+        "interfaces/<int:pk>/history/",
+        chain.InterfaceHistoryView.as_view(),
+        name="interface_history",
+    ),
+    path("infrastructure/", chain.ComponentListView.as_view(), name="infrastructurecomponent_list"),
+    path(
+        "infrastructure/add/",
+        chain.ComponentEditView.as_view(),
+        name="infrastructurecomponent_add",
+    ),
+    path(
+        "infrastructure/<int:pk>/",
+        chain.ComponentDetailView.as_view(),
+        name="infrastructurecomponent_detail",
+    ),
+    path(
+        "infrastructure/<int:pk>/edit/",
+        chain.ComponentEditView.as_view(),
+        name="infrastructurecomponent_edit",
+    ),
+    path(
+        "infrastructure/<int:pk>/delete/",
+        chain.ComponentDeleteView.as_view(),
+        name="infrastructurecomponent_delete",
+    ),
+    path(
+        "infrastructure/<int:pk>/history/",
+        chain.ComponentHistoryView.as_view(),
+        name="infrastructurecomponent_history",
     ),
 ]

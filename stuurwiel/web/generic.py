@@ -197,7 +197,11 @@ class ObjectEditView(ObjectMixin, TemplateView):
             form.add_error(None, exc.message)
             return self.render_form(form, status=403)
         messages.success(request, _("“{name}” has been saved.").format(name=obj))
-        return HttpResponseRedirect(obj.get_absolute_url())
+        return HttpResponseRedirect(self.success_url(obj))
+
+    def success_url(self, obj) -> str:
+        """Where a saved object's editor goes next: the object's page."""
+        return obj.get_absolute_url()
 
     def render_form(self, form, status: int = 200, **extra):
         # Validating a form writes its values into form.instance: the heading and

@@ -29,7 +29,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from stuurwiel.agreements.models import Agreement, AgreementVersion
 from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.core.tests.service_world import DESIGN_MODELS, service_design
 from stuurwiel.core.tests.test_isolation import org_urls
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.frameworks.views import PlatformAdminRequiredMixin
@@ -38,6 +40,7 @@ from stuurwiel.organisations.access import PERMISSION_MATRIX, Reach, permission_
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import Service
 
 ALLOWED = "allowed"
 
@@ -185,6 +188,7 @@ class World:
     members: dict[Variant, Any]
     targets: dict[Any, dict[Variant | None, list[tuple[str, Any]]]]
     framework: Framework
+    services: dict[str, Any]
 
 
 def _build_world() -> World:
@@ -230,6 +234,21 @@ def _build_world() -> World:
     framework = Framework.objects.create(
         urn="urn:test:fw", ref_id="testfw", version=1, name_nl="T", name_en="T", content_hash="x"
     )
+    # A service design in each subject; the UC of the one outside is with the
+    # members' own supplier (a supplier user's own contract, outside their scope).
+    designs = {
+        "inside": service_design(
+            org, name="Binnen", subject=inside, team=own_team, supplier=other_supplier
+        ),
+        "outside": service_design(
+            org,
+            name="Buiten",
+            subject=outside,
+            team=other_team,
+            supplier=own_supplier,
+            with_organisation_objects=False,
+        ),
+    }
     members: dict[Variant, Any] = {}
     own: dict[Variant, dict[Any, Any]] = {}
     for variant in VARIANTS:
@@ -263,6 +282,16 @@ def _build_world() -> World:
         Supplier: [("own", own_supplier), ("other", other_supplier)],
         ChangeLogEntry: [("other", entry)],
     }
+    for model in DESIGN_MODELS:
+        if getattr(model, "access_scope", None) is not None:
+            shared[model] = [(kind, design[model]) for kind, design in designs.items()]
+        else:  # organisation-wide: calendars, the priority matrix
+            shared[model] = [("other", designs["inside"][model])]
+    shared[Agreement] = [*shared[Agreement], ("own", designs["outside"]["uc"])]
+    shared[AgreementVersion] = [
+        *shared[AgreementVersion],
+        ("own", designs["outside"]["uc_version"]),
+    ]
     targets: dict[Any, dict[Variant | None, list[tuple[str, Any]]]] = {
         model: {None: pairs} for model, pairs in shared.items()
     }
@@ -272,7 +301,8 @@ def _build_world() -> World:
         (Membership, other_membership),
     ):
         targets[model] = {v: [("own", own[v][model]), ("other", other)] for v in VARIANTS}
-    return World(members=members, targets=targets, framework=framework)
+    services = {kind: design[Service] for kind, design in designs.items()}
+    return World(members=members, targets=targets, framework=framework, services=services)
 
 
 def _targets(world: World, model, variant: Variant) -> list[tuple[str, Any]]:
@@ -295,7 +325,12 @@ def _url(name: str, kwargs: frozenset, world: World, target) -> str:
         values["pk"] = target.pk
     if "ref_id" in kwargs:
         values["ref_id"] = world.framework.ref_id
-    unknown = kwargs - {"org", "pk", "ref_id"}
+    if "service" in kwargs:
+        # Pages of one service's parts (its agreements …): the service the target
+        # lies in, else the one inside the scope.
+        service = getattr(target, "service", None) or world.services["inside"]
+        values["service"] = service.pk
+    unknown = kwargs - {"org", "pk", "ref_id", "service"}
     assert not unknown, f"{name}: teach the access test the URL arguments {sorted(unknown)}"
     return reverse(name, kwargs=values)
 

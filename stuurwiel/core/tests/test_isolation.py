@@ -8,19 +8,38 @@ automatically; a new model needs a factory below or the test fails and says so.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.core.tests.service_world import DESIGN_MODELS, service_design
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import Service
 
 SECRET = "Geheim-van-Beta"
+
+_designs: dict[int, dict] = {}  # cleared by the world fixture
+
+
+def _design(org, model):
+    """One service design per organisation (and test), built on first use."""
+    if org.pk not in _designs:
+        _designs[org.pk] = service_design(org, name=f"Service {SECRET}")
+    return _designs[org.pk][model]
+
+
+SERVICE_DESIGN_FACTORIES = {
+    model: functools.partial(lambda model, org: _design(org, model), model)
+    for model in DESIGN_MODELS
+}
 
 FACTORIES = {
     Team: lambda org: Team.objects.create(organisation=org, name=f"Team {SECRET}"),
@@ -48,6 +67,7 @@ FACTORIES = {
         ),
     ),
     Membership: lambda org: Membership.objects.filter(organisation=org).first(),
+    **SERVICE_DESIGN_FACTORIES,
     ChangeLogEntry: lambda org: ChangeLogEntry.objects.create(
         organisation=org,
         action="create",
@@ -99,6 +119,8 @@ def _build(name, kwargs, callback, org_slug, objects):
             values["pk"] = objects[model].pk
         elif key == "ref_id":
             values["ref_id"] = objects[Framework].ref_id
+        elif key == "service":
+            values["service"] = objects[Service].pk
         else:
             raise AssertionError(f"{name}: teach the isolation test the URL argument {key!r}")
     return reverse(name, kwargs=values)
@@ -108,6 +130,7 @@ def _build(name, kwargs, callback, org_slug, objects):
 def world(org_a, org_b, make_member):
     intruder = make_member(org_a, *Role.values, username="intruder")
     make_member(org_b, Role.ORGANISATION_ADMIN, username="owner-b")
+    _designs.clear()
     objects = {model: factory(org_b) for model, factory in FACTORIES.items()}
     objects[Framework] = Framework.objects.create(
         urn="urn:test:fw",

@@ -6,6 +6,7 @@ subject, parts, roles, actor) so that lazy loads would show."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import pytest
@@ -16,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.core.tests.service_world import DESIGN_MODELS, service_design
 from stuurwiel.core.tests.test_isolation import _model_for, org_urls
 from stuurwiel.frameworks.models import Framework, FrameworkPart, GuidingQuestion
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
@@ -124,6 +126,12 @@ MAKERS = {
     Membership: _membership,
     ChangeLogEntry: _entry,
     Framework: _framework,
+    **{
+        model: functools.partial(
+            lambda model, org: service_design(org, name=f"Dienst {next(counter)}")[model], model
+        )
+        for model in DESIGN_MODELS
+    },
 }
 
 

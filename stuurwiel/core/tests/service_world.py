@@ -1,0 +1,127 @@
+"""One service design with every kind of object of issue 6, for the generated
+tests (isolation, role × URL): a service with a canvas item, a team link and a
+supplier link, interfaces, a managed component, an approval, an SA and a UC with
+versions and norms, a priority cell, and a business calendar with a window and a
+closed day."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm, PriorityCell
+from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
+from stuurwiel.graph.models import Subject
+from stuurwiel.parties.models import Supplier, Team
+from stuurwiel.services.models import (
+    CanvasItem,
+    DesignApproval,
+    InfrastructureComponent,
+    Interface,
+    Link,
+    Service,
+)
+
+#: The models a service design consists of (what the generated tests cover).
+DESIGN_MODELS = (
+    Service,
+    CanvasItem,
+    Link,
+    Interface,
+    InfrastructureComponent,
+    DesignApproval,
+    Agreement,
+    AgreementVersion,
+    Norm,
+    PriorityCell,
+    BusinessCalendar,
+    ServiceWindow,
+    ClosedDay,
+)
+
+
+def service_design(
+    org,
+    *,
+    name: str,
+    subject: Subject | None = None,
+    team: Team | None = None,
+    supplier: Supplier | None = None,
+    with_organisation_objects: bool = True,
+) -> dict[Any, Any]:
+    """Create one design in ``org``; returns model → object (the service's
+    interface is the one from the customer to the team link)."""
+    subject = subject or Subject.objects.create(organisation=org, name=name, kind="service")
+    team = team or Team.objects.create(organisation=org, name=f"Team {name}")
+    supplier = supplier or Supplier.objects.create(organisation=org, name=f"Leverancier {name}")
+    objects: dict[Any, Any] = {}
+    if with_organisation_objects:
+        calendar = BusinessCalendar.objects.create(organisation=org, name=f"Kalender {name}")
+        objects[BusinessCalendar] = calendar
+        objects[ServiceWindow] = ServiceWindow.objects.create(
+            organisation=org, calendar=calendar, weekday=1, start_minute=540, end_minute=1020
+        )
+        objects[ClosedDay] = ClosedDay.objects.create(
+            organisation=org, calendar=calendar, date=datetime.date(2026, 12, 25), name=name
+        )
+        objects[PriorityCell] = PriorityCell.objects.create(
+            # A column per design, so several designs fit in one organisation.
+            organisation=org,
+            matrix="call",
+            row="high",
+            column=name[-20:],
+            priority=1,
+        )
+    service = Service.objects.create(organisation=org, subject=subject, name=name)
+    objects[Service] = service
+    objects[CanvasItem] = CanvasItem.objects.create(
+        organisation=org, service=service, section="voorziening", name=f"Voorziening {name}"
+    )
+    team_link = Link.objects.create(organisation=org, service=service, team=team, position=1)
+    supplier_link = Link.objects.create(
+        organisation=org, service=service, supplier=supplier, position=2
+    )
+    objects[Link] = team_link
+    objects["supplier_link"] = supplier_link
+    objects[Interface] = Interface.objects.create(
+        organisation=org,
+        service=service,
+        name=f"Aanvraag {name}",
+        source_kind="customer",
+        target_link=team_link,
+    )
+    Interface.objects.create(
+        organisation=org,
+        service=service,
+        name=f"Overdracht {name}",
+        source_link=team_link,
+        target_link=supplier_link,
+    )
+    objects[InfrastructureComponent] = InfrastructureComponent.objects.create(
+        organisation=org, service=service, name=f"Systeem {name}", kind="application"
+    )
+    objects[DesignApproval] = DesignApproval.objects.create(
+        organisation=org,
+        service=service,
+        decision="rejected",
+        decided_by_name="Iemand",
+        service_version=1,
+        design_digest="0" * 64,
+        status_at="in_design",
+        comment=name,
+    )
+    sa = Agreement.objects.create(organisation=org, service=service, kind="sa", name=f"SA {name}")
+    objects[Agreement] = sa
+    version = AgreementVersion.objects.create(organisation=org, agreement=sa, number=1)
+    objects[AgreementVersion] = version
+    objects[Norm] = Norm.objects.create(
+        organisation=org, version=version, priority=1, response_minutes=60, resolution_minutes=480
+    )
+    uc = Agreement.objects.create(
+        organisation=org, service=service, kind="uc", link=supplier_link, name=f"UC {name}"
+    )
+    objects["uc"] = uc
+    objects["uc_version"] = AgreementVersion.objects.create(
+        organisation=org, agreement=uc, number=1
+    )
+    return objects

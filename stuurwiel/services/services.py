@@ -1,0 +1,331 @@
+"""Writes for service design. Every function is atomic, access-checked and logged.
+
+A service is created together with its subject (kind service, with the USM lens),
+so lenses, scoped roles and the change log keep working; its name and owner are
+kept equal on both. The status moves only through :func:`service_transition` and
+:func:`service_approve`: going live passes the design gate (§20.3), "designed"
+needs an approval by someone who did not specify the design (§14.6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from stuurwiel.changelog.choices import ChangeAction
+from stuurwiel.changelog.services import actor_name, change_record, snapshot
+from stuurwiel.core.exceptions import ProtectedError
+from stuurwiel.core.text import clean_text
+from stuurwiel.frameworks.models import Framework
+from stuurwiel.graph import services as graph_services
+from stuurwiel.graph.choices import SubjectKind, SubjectStatus
+from stuurwiel.organisations import access
+from stuurwiel.organisations.roles import USM_URN
+from stuurwiel.organisations.writes import (
+    check_fields,
+    lock_fresh,
+    object_create,
+    object_delete,
+    object_update,
+    writable_fields,
+)
+from stuurwiel.services import design
+from stuurwiel.services.choices import ApprovalDecision, ServiceStatus
+from stuurwiel.services.models import (
+    CanvasItem,
+    DesignApproval,
+    InfrastructureComponent,
+    Interface,
+    Link,
+    Service,
+)
+
+# --- Services ------------------------------------------------------------------
+
+# The subject mirrors these service fields.
+_SUBJECT_STATUS = {
+    ServiceStatus.DRAFT: SubjectStatus.DRAFT,
+    ServiceStatus.IN_DESIGN: SubjectStatus.DRAFT,
+    ServiceStatus.DESIGNED: SubjectStatus.DRAFT,
+    ServiceStatus.LIVE: SubjectStatus.ACTIVE,
+    ServiceStatus.RETIRED: SubjectStatus.RETIRED,
+}
+
+
+@transaction.atomic
+def service_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Service:
+    """A new service in draft, with its subject (kind service, USM lens)."""
+    check_fields(Service, data)
+    access.require(
+        by=by, organisation=organisation, action="change", obj=Service(organisation=organisation)
+    )
+    usm = Framework.objects.filter(urn=USM_URN).first()
+    subject = graph_services.subject_create(
+        organisation=organisation,
+        by=by,
+        data={
+            "kind": SubjectKind.SERVICE,
+            "name": data.get("name", ""),
+            "description": data.get("customer_value", ""),
+            "owner": data.get("owner"),
+            "frameworks": [usm] if usm else [],
+        },
+        reason=reason,
+    )
+    return object_create(
+        model=Service,
+        organisation=organisation,
+        by=by,
+        data={**data, "subject": subject},
+        reason=reason,
+        fields=(*writable_fields(Service), "subject"),
+    )
+
+
+@transaction.atomic
+def service_update(
+    *, instance: Service, by, data: dict[str, Any], version, reason: str = ""
+) -> Service:
+    service = object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    _subject_follow(service, by=by, reason=reason)
+    return service
+
+
+def _subject_follow(service: Service, *, by, reason: str = "") -> None:
+    """Keep the subject's name, owner and status equal to the service's."""
+    subject = lock_fresh(type(service.subject), service.subject_id)
+    wanted = {
+        "name": service.name,
+        "owner": service.owner,
+        "status": _SUBJECT_STATUS[ServiceStatus(service.status)],
+    }
+    if all(getattr(subject, key) == value for key, value in wanted.items()):
+        return
+    graph_services.subject_update(
+        instance=subject,
+        by=by,
+        data=wanted,
+        version=subject.version,
+        reason=reason,
+        for_service=True,
+    )
+
+
+@transaction.atomic
+def service_delete(*, instance: Service, by, version=None, reason: str = "") -> None:
+    """Delete a service that never went live, with its subject."""
+    fresh = lock_fresh(Service, instance.pk)
+    if fresh.status in (ServiceStatus.LIVE, ServiceStatus.RETIRED):
+        raise ProtectedError(
+            _("“{name}” has been live: retire it instead, its history must stay.").format(
+                name=fresh
+            )
+        )
+    if fresh.specific_services.exists():
+        raise ProtectedError(
+            _("“{name}” is the generic service of specific services: delete those first.").format(
+                name=fresh
+            )
+        )
+    subject = lock_fresh(type(fresh.subject), fresh.subject_id)
+    object_delete(instance=fresh, by=by, version=version, reason=reason)
+    # Now that the service is gone its subject is an ordinary one again.
+    graph_services.subject_delete(instance=subject, by=by, version=subject.version, reason=reason)
+
+
+#: The moves a member makes with a button; "designed" is reached by approval only.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ServiceStatus.DRAFT: (ServiceStatus.IN_DESIGN,),
+    ServiceStatus.IN_DESIGN: (ServiceStatus.DRAFT,),
+    ServiceStatus.DESIGNED: (ServiceStatus.IN_DESIGN, ServiceStatus.LIVE),
+    ServiceStatus.LIVE: (ServiceStatus.RETIRED, ServiceStatus.IN_DESIGN),
+    ServiceStatus.RETIRED: (ServiceStatus.IN_DESIGN,),
+}
+
+
+class GateRefused(ValidationError):
+    """Going live with gaps: carries the gate's gaps (code + message each)."""
+
+    def __init__(self, gaps: list) -> None:
+        self.gaps = gaps
+        super().__init__(
+            {"status": [ValidationError(gap.message, code=gap.code) for gap in gaps]},
+            code="gate",
+        )
+
+
+@transaction.atomic
+def service_transition(*, service: Service, to: str, by, version, reason: str = "") -> Service:
+    """Move the service to status ``to``; live only through the design gate."""
+    reason = clean_text(reason, field="reason", max_length=2000)
+    fresh = lock_fresh(Service, service.pk)
+    if to not in TRANSITIONS.get(fresh.status, ()):
+        message = _("A service cannot go from “{old}” to “{new}”.").format(
+            old=fresh.get_status_display(),
+            new=ServiceStatus(to).label if to in ServiceStatus.values else to,
+        )
+        raise ValidationError({"status": ValidationError(message, code="transition_not_allowed")})
+    if to == ServiceStatus.LIVE:
+        from stuurwiel.services.gate import gate_gaps
+
+        gaps = gate_gaps(fresh)
+        if gaps:
+            raise GateRefused(gaps)
+    return _status_set(fresh, to, by=by, version=version, reason=reason)
+
+
+def _status_set(fresh: Service, to: str, *, by, version, reason: str) -> Service:
+    from stuurwiel.core.exceptions import ConflictError
+    from stuurwiel.core.text import clean_version
+
+    access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
+    version = clean_version(version)
+    if version is None or version != fresh.version:
+        raise ConflictError(fresh.version)
+    before = snapshot(fresh)
+    fresh.status = to
+    fresh.version += 1
+    fresh.save(update_fields=["status", "version", "updated_at"])
+    change_record(
+        instance=fresh,
+        action=ChangeAction.UPDATE,
+        by=by,
+        before=before,
+        after=snapshot(fresh),
+        reason=reason,
+    )
+    _subject_follow(fresh, by=by, reason=reason)
+    return fresh
+
+
+class SeparationRefused(access.AccessDenied):
+    """Function separation: the member may approve designs, but not this one."""
+
+
+@transaction.atomic
+def service_approve(
+    *, service: Service, by, decision: str, version, comment: str = ""
+) -> DesignApproval:
+    """Record a decision on the design; an approval makes the service "designed".
+
+    Refused for anyone who specified the design (they appear in its change log):
+    the USM library's ``person_separation`` rule for design approval (§14.6).
+    """
+    comment = clean_text(comment, field="comment", max_length=2000)
+    fresh = lock_fresh(Service, service.pk)
+    access.require(by=by, organisation=fresh.organisation, action="approve", obj=fresh)
+    if decision not in ApprovalDecision.values:
+        raise ValidationError({"decision": _("Approve or reject.")}, code="invalid_decision")
+    if fresh.status != ServiceStatus.IN_DESIGN:
+        raise ValidationError(
+            {"status": _("Only a service in design can be approved or rejected.")},
+            code="not_in_design",
+        )
+    if decision == ApprovalDecision.REJECTED and not comment:
+        raise ValidationError(
+            {"comment": _("Say why the design is rejected, so it can be improved.")},
+            code="reason_required",
+        )
+    if getattr(by, "pk", None) in design.designer_ids(fresh):
+        raise SeparationRefused(design.self_approval_message())
+    approval = DesignApproval(
+        organisation=fresh.organisation,
+        service=fresh,
+        decision=decision,
+        decided_by=by,
+        decided_by_name=actor_name(by, fresh.organisation),
+        service_version=fresh.version,
+        design_digest=design.design_digest(fresh),
+        status_at=fresh.status,
+        comment=comment,
+    )
+    approval.full_clean()
+    approval.save()
+    change_record(instance=approval, action=ChangeAction.CREATE, by=by, after=snapshot(approval))
+    if decision == ApprovalDecision.APPROVED:
+        _status_set(fresh, ServiceStatus.DESIGNED, by=by, version=fresh.version, reason=comment)
+    return approval
+
+
+# --- Parts of the design -----------------------------------------------------------
+
+
+def _part_create(model, *, organisation, by, data: dict[str, Any], reason: str = ""):
+    return object_create(model=model, organisation=organisation, by=by, data=data, reason=reason)
+
+
+def _part_update(*, instance, by, data: dict[str, Any], version, reason: str = ""):
+    if "service" in data and data["service"] != instance.service:
+        raise ValidationError(
+            {"service": _("A part of a design stays with its service.")}, code="service_fixed"
+        )
+    return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+
+
+def canvas_item_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> CanvasItem:
+    design.check_canvas_values(data.get("section", ""), data.get("values") or {})
+    return _part_create(CanvasItem, organisation=organisation, by=by, data=data, reason=reason)
+
+
+def canvas_item_update(
+    *, instance: CanvasItem, by, data: dict[str, Any], version, reason: str = ""
+) -> CanvasItem:
+    design.check_canvas_values(
+        data.get("section", instance.section), data.get("values", instance.values) or {}
+    )
+    return _part_update(instance=instance, by=by, data=data, version=version, reason=reason)
+
+
+def canvas_item_delete(*, instance: CanvasItem, by, version=None, reason: str = "") -> None:
+    object_delete(instance=instance, by=by, version=version, reason=reason)
+
+
+def link_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Link:
+    design.check_link_steps(data.get("steps") or [])
+    return _part_create(Link, organisation=organisation, by=by, data=data, reason=reason)
+
+
+def link_update(*, instance: Link, by, data: dict[str, Any], version, reason: str = "") -> Link:
+    design.check_link_steps(data.get("steps", instance.steps) or [])
+    return _part_update(instance=instance, by=by, data=data, version=version, reason=reason)
+
+
+def link_delete(*, instance: Link, by, version=None, reason: str = "") -> None:
+    object_delete(instance=instance, by=by, version=version, reason=reason)
+
+
+def interface_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Interface:
+    return _part_create(Interface, organisation=organisation, by=by, data=data, reason=reason)
+
+
+def interface_update(
+    *, instance: Interface, by, data: dict[str, Any], version, reason: str = ""
+) -> Interface:
+    return _part_update(instance=instance, by=by, data=data, version=version, reason=reason)
+
+
+def interface_delete(*, instance: Interface, by, version=None, reason: str = "") -> None:
+    object_delete(instance=instance, by=by, version=version, reason=reason)
+
+
+def component_create(
+    *, organisation, by, data: dict[str, Any], reason: str = ""
+) -> InfrastructureComponent:
+    return _part_create(
+        InfrastructureComponent, organisation=organisation, by=by, data=data, reason=reason
+    )
+
+
+def component_update(
+    *, instance: InfrastructureComponent, by, data: dict[str, Any], version, reason: str = ""
+) -> InfrastructureComponent:
+    return _part_update(instance=instance, by=by, data=data, version=version, reason=reason)
+
+
+def component_delete(
+    *, instance: InfrastructureComponent, by, version=None, reason: str = ""
+) -> None:
+    object_delete(instance=instance, by=by, version=version, reason=reason)
