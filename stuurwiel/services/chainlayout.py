@@ -61,9 +61,9 @@ Point = tuple[float, float]
 class Geometry:
     """Sizes in SVG user units (pixels at 100 %)."""
 
-    node_w: float = 148
+    node_w: float = 160
     node_h: float = 76
-    col_gap: float = 128
+    col_gap: float = 140
     slot_gap: float = 34
     max_columns: int = 5
     track_h: float = 54
@@ -78,7 +78,7 @@ class Geometry:
     @property
     def label_width(self) -> float:
         """The widest label that fits between two columns."""
-        return self.col_gap - 16
+        return self.col_gap - 28
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,10 @@ class LayoutEdge:
     key: str
     source: str
     target: str
-    label_w: float = 0
+    label_w: float = 0  # the label between two columns
     label_h: float = 0
+    wide_w: float = 0  # the label on a track, where it has more room (0: the same)
+    wide_h: float = 0
 
 
 @dataclass
@@ -154,7 +156,12 @@ def _back_edges(nodes: list[LayoutNode], edges: list[LayoutEdge]) -> set[int]:
     node(s), then from the other nodes in order; successors in order too."""
     order = {n.key: n.order for n in nodes}
     succ: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    starts = {n.key for n in nodes if n.start}
+    back: set[int] = set()
     for i, e in enumerate(edges):
+        if e.target in starts:  # a return to the customer keeps the customer first
+            back.add(i)
+            continue
         succ[e.source].append((order[e.target], i, e.target))
     for targets in succ.values():
         targets.sort()
@@ -162,7 +169,6 @@ def _back_edges(nodes: list[LayoutNode], edges: list[LayoutEdge]) -> set[int]:
         n.key for n in sorted(nodes, key=lambda n: n.order) if not n.start
     ]
     state: dict[str, int] = {}  # 1: on the stack, 2: done
-    back: set[int] = set()
     for root in roots:
         if root in state:
             continue
@@ -193,7 +199,9 @@ def assign_layers(nodes: list[LayoutNode], edges: list[LayoutEdge]) -> tuple[dic
     for s, t in dag:
         preds[t].append(s)
         succs[s].append(t)
-    touched = {k for e in edges for k in (e.source, e.target)}
+    # A node with no edge but returns (to the customer) follows the chain, as one
+    # without any interface does.
+    touched = {k for s, t in dag for k in (s, t)}
     isolated = [n for n in nodes if not n.start and n.key not in touched]
     layer: dict[str, int] = {}
     indegree = {n.key: len(preds[n.key]) for n in nodes if n not in isolated}
@@ -282,18 +290,11 @@ def layout(
     for k, s in slot.items():
         deepest[layer[k]] = max(deepest[layer[k]], s)
 
-    direct: set[int] = set()
-    pairs: set[tuple[str, str]] = set()
+    direct = _direct_edges(edges, band_of, col_of, slot, g)
     plans: list[_Plan] = []
     for i, e in enumerate(edges):
         s, t = e.source, e.target
-        if (
-            band_of[s] == band_of[t]
-            and col_of[t] == col_of[s] + 1
-            and (s, t) not in pairs
-        ):
-            direct.add(i)
-            pairs.add((s, t))
+        if i in direct:
             continue
         if band_of[t] < band_of[s]:
             # Back to an earlier band: up into the gap above, along the margin if
@@ -373,9 +374,11 @@ def layout(
             lo, hi = min(a, b), max(a, b)
             if n == 0:
                 # The label sits on the first segment; kept clear of the margin lanes.
-                plan.label_x = max((lo + hi) / 2, left - g.side_inset + e.label_w / 2 + 4)
-                lo = min(lo, plan.label_x - e.label_w / 2)
-                hi = max(hi, plan.label_x + e.label_w / 2)
+                half = (e.wide_w or e.label_w) / 2
+                plan.label_x = max((lo + hi) / 2, left - g.side_inset + half + 4)
+                plan.label_x = min(plan.label_x, left + columns * pitch - g.col_gap - half)
+                lo = min(lo, plan.label_x - half)
+                hi = max(hi, plan.label_x + half)
             intervals[plan.gaps[n]].append((lo - 6, hi + 6, p, n))
         plan.tracks = [0] * len(ends)
     track_count: dict[int, int] = defaultdict(int)
@@ -430,8 +433,7 @@ def layout(
     for i, e in enumerate(edges):
         s, t = boxes[e.source], boxes[e.target]
         if i in direct:
-            a, b = (s.right, s.cy), (t.x, t.cy)
-            routes[e.key] = Route(e.key, [a, b], ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), True)
+            routes[e.key] = _direct(e.key, s, t, direct[i], g)
         else:
             routes[e.key] = _routed(plan_of[i], e.key, s, t, g, track_y, lane_x)
     width = left + columns * pitch - g.col_gap + g.margin
@@ -444,6 +446,61 @@ def layout(
         bands=bands,
         back_edges=frozenset(edges[i].key for i in back),
     )
+
+
+def _direct_edges(edges, band_of, col_of, slot, g: Geometry) -> dict[int, str]:
+    """The edges drawn in the gap between neighbouring columns, and how: "straight"
+    (same row), or an elbow with its vertical near the "source" or the "target"
+    (near whichever has more such edges: a fan-out or fan-in looks like a bus). The
+    label lies on the horizontal part at the other end's row; an edge whose label
+    would overlap another's in the same gap is routed under the band instead."""
+    candidates: dict[int, tuple[str, str]] = {}
+    pairs: set[tuple[str, str]] = set()
+    for i, e in enumerate(edges):
+        s, t = e.source, e.target
+        if band_of[s] == band_of[t] and col_of[t] == col_of[s] + 1 and (s, t) not in pairs:
+            pairs.add((s, t))
+            candidates[i] = (s, t)
+    outs: dict[str, int] = defaultdict(int)
+    ins: dict[str, int] = defaultdict(int)
+    for s, t in candidates.values():
+        outs[s] += 1
+        ins[t] += 1
+    pitch = g.node_h + g.slot_gap
+    taken: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
+    chosen: dict[int, str] = {}
+    # Straight edges first: they need no bend and claim their row.
+    ordered = sorted(candidates, key=lambda i: (slot[edges[i].source] != slot[edges[i].target], i))
+    for i in ordered:
+        s, t = candidates[i]
+        if slot[s] == slot[t]:
+            how, row = "straight", slot[s]
+        elif outs[s] >= ins[t]:
+            how, row = "source", slot[t]
+        else:
+            how, row = "target", slot[s]
+        half = edges[i].label_h / 2 + 2
+        span = (row * pitch - half, row * pitch + half)
+        gap = (band_of[s], col_of[s])
+        if any(lo < span[1] and span[0] < hi for lo, hi in taken[gap]):
+            continue
+        taken[gap].append(span)
+        chosen[i] = how
+    return chosen
+
+
+def _direct(key: str, s: Box, t: Box, how: str, g: Geometry) -> Route:
+    if how == "straight":
+        a, b = (s.right, s.cy), (t.x, t.cy)
+        return Route(key, [a, b], ((a[0] + b[0]) / 2, s.cy), True)
+    inset = g.side_inset * 2 / 3
+    if how == "source":
+        bus = s.right + inset
+        points = [(s.right, s.cy), (bus, s.cy), (bus, t.cy), (t.x, t.cy)]
+        return Route(key, points, ((bus + t.x) / 2, t.cy), True)
+    bus = t.x - inset
+    points = [(s.right, s.cy), (bus, s.cy), (bus, t.cy), (t.x, t.cy)]
+    return Route(key, points, ((s.right + bus) / 2, s.cy), True)
 
 
 def _routed(plan: _Plan, key: str, s: Box, t: Box, g: Geometry, track_y, lane_x) -> Route:

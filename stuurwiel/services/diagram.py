@@ -25,12 +25,13 @@ from django.utils.translation import ngettext
 from stuurwiel.services.chainlayout import Geometry, Layout, LayoutEdge, LayoutNode, layout
 from stuurwiel.services.choices import EndKind
 from stuurwiel.services.models import Interface, Link, Service
-from stuurwiel.services.textfit import fit_lines, text_width
+from stuurwiel.services.textfit import fit_lines, fit_text, text_width
 
 GEOMETRY = Geometry(top=56)
 CUSTOMER = "customer"
-NAME_FONT, LABEL_FONT = 13.0, 11.0
-LINE = 14.0  # line height of label text
+# Font sizes to try, largest first, for the names in nodes and for edge labels.
+NAME_SIZES = (14.0, 13.0, 12.0, 11.0)
+LABEL_SIZES = (11.5, 11.0, 10.5, 10.0)
 BADGE = 18.0  # room for the interface number in front of a label
 
 
@@ -89,6 +90,7 @@ class ChainNode:
     lines: list[str]
     url: str = ""
     order: int = 0
+    font: float = NAME_SIZES[0]
     box: Any = None
     draw: dict = field(default_factory=dict)  # coordinates for the template
 
@@ -105,9 +107,11 @@ class ChainEdge:
     url: str
     missing: bool
     number: int = 0
+    font: float = LABEL_SIZES[0]
     route: Any = None
     label_w: float = 0
     label_h: float = 0
+    wide: Any = None  # the label fitted for a track (an EdgeLabel)
     # Where the label's parts go, relative to the label centre (for the template).
     text: list[dict] = field(default_factory=list)
     label_box: dict = field(default_factory=dict)
@@ -183,28 +187,32 @@ def _link_node(link: Link, order: int, urls: UrlBuilder, viewer: Any) -> ChainNo
     kind = NodeKind.SUPPLIER if link.is_supplier else NodeKind.TEAM
     may_view = getattr(viewer, "may_view", None)
     name = str(party) if may_view is None or may_view(party) else _("(not visible to you)")
+    font, lines = fit_text(name, GEOMETRY.node_w - 16, NAME_SIZES, 2, bold=True)
     return ChainNode(
         key=f"link-{link.pk}",
         kind=kind,
         caption=_("Supplier") if link.is_supplier else _("Team"),
         name=name,
-        lines=fit_lines(name, GEOMETRY.node_w - 20, NAME_FONT, 2, bold=True),
+        lines=lines,
         url=urls.link(link),
         order=order,
+        font=font,
     )
 
 
 def _customer_node(service: Service, urls: UrlBuilder) -> ChainNode:
     names = [c.name for c in service.customers.all()]
     name = ", ".join(names) if names else _("The customer")
+    font, lines = fit_text(name, GEOMETRY.node_w - 52, NAME_SIZES[1:], 2, bold=True)
     return ChainNode(
         key=CUSTOMER,
         kind=NodeKind.CUSTOMER,
         caption=_("Customer"),
         name=name,
-        lines=fit_lines(name, GEOMETRY.node_w - 44, NAME_FONT, 2, bold=True),
+        lines=lines,
         url=urls.service(service),
         order=-1,
+        font=font,
     )
 
 
@@ -255,7 +263,10 @@ def chain_diagram(
             )
             for n in nodes
         ],
-        [LayoutEdge(e.key, e.source, e.target, e.label_w, e.label_h) for e in edges],
+        [
+            LayoutEdge(e.key, e.source, e.target, e.label_w, e.label_h, e.wide.w, e.wide.h)
+            for e in edges
+        ],
         GEOMETRY,
     )
     for n in nodes:
@@ -263,6 +274,8 @@ def chain_diagram(
         n.draw = _node_drawing(n)
     for e in edges:
         e.route = placed.routes[e.key]
+        if not e.route.direct:
+            _use_label(e, e.wide)
         e.path = _path(e.route.points)
     # Number the interfaces along the chain: by the layers of their ends.
     edges.sort(key=lambda e: (placed.boxes[e.source].layer, placed.boxes[e.target].layer, e.key))
@@ -319,40 +332,68 @@ def _legend(top: float) -> list[dict]:
     return legend
 
 
+WIDE_LABEL = 200.0  # a label on a track under a band has more room than in a gap
+
+
+@dataclass
+class EdgeLabel:
+    """An edge's label fitted to a width: font size, lines, and its box."""
+
+    font: float
+    name_lines: list[str]
+    norm: str
+    w: float
+    h: float
+
+
+def _fit_label(name: str, norm: str, width: float) -> EdgeLabel:
+    room = width - BADGE - 10
+    font, name_lines = fit_text(name, room, LABEL_SIZES, 2, bold=True)
+    norm_line = fit_lines(norm, room, font, 1)[0]
+    widest = max(text_width(line, font, True) for line in [*name_lines, norm_line])
+    height = (len(name_lines) + 1) * (font + 3) + 8
+    return EdgeLabel(font, name_lines, norm_line, min(BADGE + widest + 10, width), height)
+
+
 def _edge(interface: Interface, source: str, target: str, urls: UrlBuilder) -> ChainEdge:
     norm, has_norm = norm_text(interface)
-    room = GEOMETRY.label_width - BADGE
-    name_lines = fit_lines(interface.name, room, LABEL_FONT, 2, bold=True)
-    norm_line = fit_lines(norm, room, LABEL_FONT, 1)[0]
-    lines = [*name_lines, norm_line]
-    width = BADGE + max(text_width(line, LABEL_FONT, True) for line in lines) + 10
-    return ChainEdge(
+    narrow = _fit_label(interface.name, norm, GEOMETRY.label_width)
+    edge = ChainEdge(
         key=f"interface-{interface.pk}",
         interface=interface,
         source=source,
         target=target,
-        name_lines=name_lines,
-        norm=norm_line,
+        name_lines=narrow.name_lines,
+        norm=narrow.norm,
         has_norm=has_norm,
         url=urls.interface(interface),
         missing=source.startswith("missing-") or target.startswith("missing-"),
-        label_w=min(width, GEOMETRY.label_width),
-        label_h=len(lines) * LINE + 8,
+        label_w=narrow.w,
+        label_h=narrow.h,
+        font=narrow.font,
     )
+    edge.wide = _fit_label(interface.name, norm, WIDE_LABEL)
+    return edge
+
+
+def _use_label(edge: ChainEdge, label: EdgeLabel) -> None:
+    edge.font, edge.name_lines, edge.norm = label.font, label.name_lines, label.norm
+    edge.label_w, edge.label_h = label.w, label.h
 
 
 def _place_label_text(edge: ChainEdge) -> None:
     """Positions of the label's number badge and lines around its centre."""
     x, y = edge.route.label
     w, h = edge.label_w, edge.label_h
+    step = edge.font + 3
     left, top = x - w / 2, y - h / 2
     edge.text = [
-        {"at": _at(left + BADGE + 2, top + 1 + LINE * (n + 1)), "text": line, "bold": True}
+        {"at": _at(left + BADGE + 2, top + 1 + step * (n + 1)), "text": line, "bold": True}
         for n, line in enumerate(edge.name_lines)
     ]
     edge.text.append(
         {
-            "at": _at(left + BADGE + 2, top + 1 + LINE * (len(edge.name_lines) + 1)),
+            "at": _at(left + BADGE + 2, top + 1 + step * (len(edge.name_lines) + 1)),
             "text": edge.norm,
             "bold": False,
         }
@@ -371,7 +412,7 @@ def _node_drawing(node: ChainNode) -> dict:
     """Every coordinate the template needs for one node, rounded."""
     b = node.box
     x, y, w, h = b.x, b.y, b.w, b.h
-    r = 10.0
+    r, step = 10.0, node.font + 3
     draw: dict[str, Any] = {"x": x, "y": y, "w": w, "h": h, "cx": b.cx, "cy": b.cy}
     if node.kind == NodeKind.CUSTOMER:
         text_x = x + 44
@@ -380,7 +421,7 @@ def _node_drawing(node: ChainNode) -> dict:
             f"M{x + 12:.1f},{b.cy + 13:.1f} q0,-12 12,-12 t12,12 z"  # shoulders
         )
         draw["caption_x"], draw["caption_y"] = text_x, y + 24
-        first = y + (44 if len(node.lines) > 1 else 50)
+        first = y + (45 if len(node.lines) > 1 else 52)
     elif node.kind == NodeKind.MISSING:
         text_x = b.cx
         draw.update(anchor="middle", caption_x=b.cx, caption_y=y + h - 14)
@@ -393,9 +434,9 @@ def _node_drawing(node: ChainNode) -> dict:
             f"H{x + w - r:.1f} Q{x + w:.1f},{y:.1f} {x + w:.1f},{y + r:.1f} V{y + BAND:.1f} Z"
         )
         draw["chip_w"] = text_width(node.caption.upper(), 10, True) + 0.8 * len(node.caption) + 16
-        first = top + (bottom - top - LINE_NAME * len(node.lines)) / 2 + LINE_NAME - 4
+        first = top + (bottom - top - step * len(node.lines)) / 2 + step - 4
     draw["lines"] = [
-        {"at": _at(text_x, first + n * LINE_NAME), "y": round(first + n * LINE_NAME, 1), "text": line}
+        {"at": _at(text_x, first + n * step), "y": first + n * step, "text": line}
         for n, line in enumerate(node.lines)
     ]
     draw["box"] = _box(x, y, w, h)
@@ -410,9 +451,6 @@ def _at(x: float, y: float, names: tuple[str, str] = ("x", "y")) -> SafeString:
 
 def _box(x: float, y: float, w: float, h: float) -> SafeString:
     return SafeString(f'x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}"')
-
-
-LINE_NAME = 16.0
 
 
 def _path(points: list[tuple[float, float]], radius: float = 8.0) -> str:

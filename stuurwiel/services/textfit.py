@@ -90,11 +90,12 @@ def fit_lines(
             if len(lines) > max_lines:
                 break
         current, current_w = word, word_w
-        while current_w > width and len(current) > 1:
-            cut = len(current)
-            while cut > 1 and text_width(current[:cut], size, bold) > width:
+        while current_w > width and len(current) > 2:
+            # A word longer than the line is cut with a hyphen.
+            cut = len(current) - 1
+            while cut > 1 and text_width(current[:cut] + "-", size, bold) > width:
                 cut -= 1
-            lines.append(current[:cut])
+            lines.append(current[:cut] + "-")
             current = current[cut:]
             current_w = text_width(current, size, bold)
     if current and len(lines) <= max_lines:
@@ -105,3 +106,17 @@ def fit_lines(
             last = last[:-1].rstrip()
         lines = lines[: max_lines - 1] + [last + "…"]
     return lines or [""]
+
+
+def fit_text(
+    text: str, width: float, sizes: tuple[float, ...], max_lines: int, bold: bool = False
+) -> tuple[float, list[str]]:
+    """The largest of ``sizes`` at which ``text`` fits in ``max_lines`` lines
+    without cutting a word (long Dutch compounds: "Klantcontactcentrum"), and its
+    lines; at the smallest size, whatever :func:`fit_lines` makes of it."""
+    for size in sizes:
+        words_fit = all(text_width(word, size, bold) <= width for word in text.split())
+        lines = fit_lines(text, width, size, max_lines, bold)
+        if words_fit and not lines[-1].endswith("…"):
+            return size, lines
+    return sizes[-1], fit_lines(text, width, sizes[-1], max_lines, bold)

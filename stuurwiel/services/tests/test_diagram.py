@@ -191,6 +191,23 @@ def test_a_supplier_the_customer_does_not_reach_sits_before_its_successor():
     assert placed.boxes["s"].layer == placed.boxes["b"].layer - 1
 
 
+def test_the_customer_stays_first_when_a_link_nobody_reaches_answers_it():
+    nodes = [LayoutNode("customer", -1, start=True)] + [LayoutNode(k, i) for i, k in enumerate("abs")]
+    edges = [
+        LayoutEdge("1", "customer", "a"),
+        LayoutEdge("2", "a", "b"),
+        LayoutEdge("3", "s", "customer"),
+    ]
+    placed = layout(nodes, edges)
+    assert placed.boxes["customer"].layer == 0
+    assert placed.boxes["s"].layer > placed.boxes["b"].layer  # it delivers last
+
+
+def test_a_word_longer_than_the_line_is_cut_with_a_hyphen():
+    lines = fit_lines("Keukentafelgesprek plannen", 80, 11, 3, bold=True)
+    assert lines[0].endswith("-") and "".join(lines).replace("-", "").startswith("Keukentafel")
+
+
 def test_long_names_are_cut_to_the_lines_that_fit():
     lines = fit_lines("Afdeling Publiekszaken en Burgerzaken Noord-Oost", 120, 13, 2, bold=True)
     assert len(lines) == 2 and lines[-1].endswith("…")

@@ -13,15 +13,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from stuurwiel.services import selectors
 from stuurwiel.services.diagram import ChainUrls, chain_diagram, render_svg
-from stuurwiel.services.models import Service
 from stuurwiel.web.generic import ObjectMixin
 
 
 class ChainDiagramMixin(ObjectMixin):
     """The service in the URL, as far as the member may see it (404 otherwise)."""
 
-    queryset = Service.objects.select_related("organisation")
+    queryset = selectors.service_queryset()
     area = "services"
     action = "view"
 
@@ -39,9 +39,7 @@ class ChainDiagramView(ChainDiagramMixin, TemplateView):
     template_name = "services/chain_diagram.html"
 
     def get_context_data(self, **kwargs):
-        # Not ObjectMixin's context: it links the service list and add pages, which
-        # this page does not show (and which may not exist yet).
-        context = super(ObjectMixin, self).get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
         diagram = self.get_diagram()
         service = diagram.service
         svg_url = reverse(
@@ -52,7 +50,6 @@ class ChainDiagramView(ChainDiagramMixin, TemplateView):
             diagram=diagram,
             svg=mark_safe(render_svg(diagram)),  # noqa: S308 (rendered by a template, escaped)
             svg_url=svg_url,
-            service_url=ChainUrls(self.organisation.slug).service(service),
             png_filename=self.file_name(".png"),
             svg_filename=self.file_name(".svg"),
         )
