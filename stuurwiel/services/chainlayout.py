@@ -286,9 +286,9 @@ def layout(
     columns = math.ceil(n_layers / bands)
     band_of = {k: layer[k] // columns for k in layer}
     col_of = {k: layer[k] % columns for k in layer}
-    deepest = defaultdict(int)  # the lowest slot per layer
-    for k, s in slot.items():
-        deepest[layer[k]] = max(deepest[layer[k]], s)
+    deepest: dict[int, int] = defaultdict(int)  # the lowest slot per layer
+    for k, row in slot.items():
+        deepest[layer[k]] = max(deepest[layer[k]], row)
 
     direct = _direct_edges(edges, band_of, col_of, slot, g)
     plans: list[_Plan] = []
@@ -394,7 +394,7 @@ def layout(
         track_count[gap] = len(ends_at)
 
     # Vertical placement: bands, then the gap (with its tracks) under each band.
-    band_rows = defaultdict(int)
+    band_rows: dict[int, int] = defaultdict(int)
     for k in layer:
         band_rows[band_of[k]] = max(band_rows[band_of[k]], slot[k] + 1)
     band_top: dict[int, float] = {}
@@ -431,11 +431,11 @@ def layout(
     routes: dict[str, Route] = {}
     plan_of = {plan.index: plan for plan in plans}
     for i, e in enumerate(edges):
-        s, t = boxes[e.source], boxes[e.target]
+        start, end = boxes[e.source], boxes[e.target]
         if i in direct:
-            routes[e.key] = _direct(e.key, s, t, direct[i], g)
+            routes[e.key] = _direct(e.key, start, end, direct[i], g)
         else:
-            routes[e.key] = _routed(plan_of[i], e.key, s, t, g, track_y, lane_x)
+            routes[e.key] = _routed(plan_of[i], e.key, start, end, g, track_y, lane_x)
     width = left + columns * pitch - g.col_gap + g.margin
     return Layout(
         width=width,

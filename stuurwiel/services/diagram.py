@@ -300,9 +300,7 @@ def chain_diagram(
         legend=_legend(placed.height),
         subtitle=_("Chain diagram · {links} · {interfaces}").format(
             links=ngettext("{n} link", "{n} links", len(links)).format(n=len(links)),
-            interfaces=ngettext("{n} interface", "{n} interfaces", len(edges)).format(
-                n=len(edges)
-            ),
+            interfaces=ngettext("{n} interface", "{n} interfaces", len(edges)).format(n=len(edges)),
         ),
     )
 
@@ -324,9 +322,19 @@ def _legend(top: float) -> list[dict]:
     for kind, text in items:
         icon_w = 40.0 if kind == "interface" else 30.0
         legend.append(
-            {"kind": kind, "text": text, "x": x, "y": y, "w": icon_w, "h": 20.0,
-             "text_x": x + icon_w + 8, "text_y": y + 15, "mid_y": y + 10, "mid_x": x + icon_w / 2,
-             "end_x": x + icon_w}
+            {
+                "kind": kind,
+                "text": text,
+                "x": x,
+                "y": y,
+                "w": icon_w,
+                "h": 20.0,
+                "text_x": x + icon_w + 8,
+                "text_y": y + 15,
+                "mid_y": y + 10,
+                "mid_x": x + icon_w / 2,
+                "end_x": x + icon_w,
+            }
         )
         x += icon_w + 8 + text_width(text, 12) + 28
     return legend
@@ -417,9 +425,7 @@ def _node_drawing(node: ChainNode) -> dict:
     if node.kind == NodeKind.CUSTOMER:
         text_x = x + 44
         draw.update(rx=h / 2, icon_x=x + 24, head_y=b.cy - 9, anchor="start")
-        draw["body"] = (
-            f"M{x + 12:.1f},{b.cy + 13:.1f} q0,-12 12,-12 t12,12 z"  # shoulders
-        )
+        draw["body"] = f"M{x + 12:.1f},{b.cy + 13:.1f} q0,-12 12,-12 t12,12 z"  # shoulders
         draw["caption_x"], draw["caption_y"] = text_x, y + 24
         first = y + (45 if len(node.lines) > 1 else 52)
     elif node.kind == NodeKind.MISSING:
@@ -482,13 +488,12 @@ def _describe(nodes: list[ChainNode], edges: list[ChainEdge], lonely: list[Chain
     teams = sum(n.kind == NodeKind.TEAM for n in nodes)
     suppliers = sum(n.kind == NodeKind.SUPPLIER for n in nodes)
     missing = sum(n.kind == NodeKind.MISSING for n in nodes)
+    summary = _("The customer at the start, then {teams} and {suppliers}, joined by {interfaces}.")
     parts = [
-        _("The customer at the start, then {teams} and {suppliers}, joined by {interfaces}.").format(
+        summary.format(
             teams=ngettext("{n} team", "{n} teams", teams).format(n=teams),
             suppliers=ngettext("{n} supplier", "{n} suppliers", suppliers).format(n=suppliers),
-            interfaces=ngettext("{n} interface", "{n} interfaces", len(edges)).format(
-                n=len(edges)
-            ),
+            interfaces=ngettext("{n} interface", "{n} interfaces", len(edges)).format(n=len(edges)),
         )
     ]
     if missing:

@@ -26,8 +26,8 @@ _BOLD = (
 )  # fmt: skip
 # Letters with accents are as wide as their base letter; a few signs of their own.
 _SIGNS = {"€": (556, 556), "–": (556, 556), "—": (1000, 1000), "…": (1000, 1000), "·": (278, 278)}
-_SIGNS.update({q: (222, 278) for q in "‘’"})
-_SIGNS.update({q: (333, 500) for q in "“”"})
+_SIGNS.update(dict.fromkeys("‘’", (222, 278)))
+_SIGNS.update(dict.fromkeys("“”", (333, 500)))
 
 
 def _advance(ch: str, bold: bool) -> int:

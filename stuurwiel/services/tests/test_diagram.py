@@ -16,8 +16,8 @@ from stuurwiel.parties.models import Stakeholder, Supplier, Team
 from stuurwiel.services.chainlayout import LayoutEdge, LayoutNode, layout
 from stuurwiel.services.choices import EndKind
 from stuurwiel.services.diagram import ChainUrls, chain_diagram, render_svg
-from stuurwiel.services.textfit import fit_lines, text_width
 from stuurwiel.services.models import Interface, Link, Service
+from stuurwiel.services.textfit import fit_lines, text_width
 
 SVG = "{http://www.w3.org/2000/svg}"
 counter = itertools.count()
@@ -152,7 +152,7 @@ def test_thirty_links_lie_in_wrapped_bands_without_overlapping_boxes():
     boxes = list(placed.boxes.values())
     assert placed.bands > 1
     assert not [(a.key, b.key) for a, b in itertools.combinations(boxes, 2) if _overlap(a, b)]
-    assert all(0 <= b.x and b.right <= placed.width and b.bottom <= placed.height for b in boxes)
+    assert all(b.x >= 0 and b.right <= placed.width and b.bottom <= placed.height for b in boxes)
 
 
 def test_a_routed_label_does_not_cover_a_node():
@@ -181,7 +181,8 @@ def test_links_without_interfaces_follow_the_chain_in_position_order():
 
 
 def test_a_supplier_the_customer_does_not_reach_sits_before_its_successor():
-    nodes = [LayoutNode("customer", -1, start=True)] + [LayoutNode(k, i) for i, k in enumerate("abs")]
+    nodes = [LayoutNode("customer", -1, start=True)]
+    nodes += [LayoutNode(k, i) for i, k in enumerate("abs")]
     edges = [
         LayoutEdge("1", "customer", "a"),
         LayoutEdge("2", "a", "b"),
@@ -192,7 +193,8 @@ def test_a_supplier_the_customer_does_not_reach_sits_before_its_successor():
 
 
 def test_the_customer_stays_first_when_a_link_nobody_reaches_answers_it():
-    nodes = [LayoutNode("customer", -1, start=True)] + [LayoutNode(k, i) for i, k in enumerate("abs")]
+    nodes = [LayoutNode("customer", -1, start=True)]
+    nodes += [LayoutNode(k, i) for i, k in enumerate("abs")]
     edges = [
         LayoutEdge("1", "customer", "a"),
         LayoutEdge("2", "a", "b"),
@@ -332,7 +334,8 @@ def test_the_page_shows_the_diagram_and_the_chain_as_a_table(client_a, chain):
     assert response.status_code == 200
     assert body.count("<svg") == 1 and 'role="img"' in body
     assert body.count("<tr") == 1 + service.interfaces.count()
-    assert "Adres bijwerken in BRP" in body and "Download SVG" in body
+    assert "Adres bijwerken in BRP" in body
+    assert _url("service_chain_svg", service) + "?download=1" in body
 
 
 @pytest.mark.django_db
