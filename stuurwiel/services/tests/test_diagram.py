@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.urls import include, path, reverse
 from django.utils import translation
 
+from stuurwiel.core.tests.test_browser import CHROMIUM, SHOTS, _login, page  # noqa: F401
 from stuurwiel.graph.models import Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.parties.models import Stakeholder, Supplier, Team
@@ -384,3 +385,24 @@ def test_a_supplier_user_outside_the_service_gets_404(client, make_member, org_a
     user.memberships.get().role_assignments.create(role=Role.SUPPLIER_USER, subject=other)
     client.force_login(user)
     assert client.get(_url("service_chain_diagram", service)).status_code == 404
+
+
+# --- In a browser ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="no chromium")
+@pytest.mark.django_db(transaction=True)
+def test_the_browser_saves_the_diagram_as_png(page, live_server, make_member, org_a, chain):  # noqa: F811
+    service, *_ = chain
+    make_member(org_a, Role.SERVICE_OWNER, username="eigenaar")
+    _login(page, live_server, "eigenaar")
+    page.wait_for_url(f"{live_server.url}/o/alfa/")
+    page.goto(live_server.url + _url("service_chain_diagram", service))
+    page.get_by_role("img", name=f"Ketendiagram van {service.name}").wait_for()
+    page.screenshot(path=SHOTS / "chain-diagram-nl.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PNG downloaden").click()
+    assert download.value.suggested_filename == "ketendiagram-verhuizing-doorgeven.png"
+    with open(download.value.path(), "rb") as saved:
+        assert saved.read(8) == b"\x89PNG\r\n\x1a\n"
