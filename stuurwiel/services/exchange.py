@@ -28,7 +28,9 @@ def _link_key(link: Any) -> dict[str, str] | None:
 
 def service_export(service: Any, *, for_digest: bool = False) -> dict[str, Any]:
     """The design of ``service`` as plain data (JSON-ready)."""
-    from stuurwiel.agreements.models import Agreement
+    from django.db.models import Prefetch
+
+    from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm
 
     links = list(service.links.select_related("team", "supplier").prefetch_related("canvas_items"))
     data: dict[str, Any] = {
@@ -114,14 +116,23 @@ def service_export(service: Any, *, for_digest: bool = False) -> dict[str, Any]:
                                 "response_minutes": norm.response_minutes,
                                 "resolution_minutes": norm.resolution_minutes,
                             }
-                            for norm in version.norms.order_by("priority")
+                            for norm in version.norms.all()
                         ],
                     }
-                    for version in agreement.versions.select_related("calendar").order_by("number")
+                    for version in agreement.versions.all()
                 ],
             }
             for agreement in Agreement.objects.filter(service=service)
             .select_related("link__team", "link__supplier")
+            # Versions and their norms in two queries, not two per agreement (the
+            # gate hashes this export on every view of an approved design).
+            .prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=AgreementVersion.objects.select_related("calendar").order_by("number"),
+                ),
+                Prefetch("versions__norms", queryset=Norm.objects.order_by("priority")),
+            )
             .order_by("kind", "name", "pk")
         ],
     }
