@@ -34,20 +34,24 @@ def _current(agreement):
     return (active or drafts or [None])[0]
 
 
-def _agreements(service):
-    return list(
-        Agreement.objects.filter(service=service)
-        .select_related("link__team", "link__supplier")
-        .prefetch_related("versions__norms")
-    )
+def service_agreements(service) -> list:
+    """The service's agreements with their versions and norms: what both checks
+    read. A caller running both fetches them once and passes them to each."""
+    # The findings name agreements by name and links by the links passed in, so the
+    # agreements' links are not joined here.
+    return list(Agreement.objects.filter(service=service).prefetch_related("versions__norms"))
 
 
-def agreement_gaps(service) -> list[Finding]:
-    """An SA, and an OLA/UC per link, each with a version and a norm per priority."""
+def agreement_gaps(service, *, agreements=None, links=None) -> list[Finding]:
+    """An SA, and an OLA/UC per link, each with a version and a norm per priority
+    (``agreements`` from :func:`service_agreements`, ``links`` with their team and
+    supplier, when the caller has them already)."""
     url = reverse(
         "services:service_detail", kwargs={"org": service.organisation.slug, "pk": service.pk}
     )
-    agreements = _agreements(service)
+    agreements = service_agreements(service) if agreements is None else agreements
+    if links is None:
+        links = service.links.select_related("team", "supplier")
     found = []
     if not any(a.kind == AgreementKind.SA for a in agreements):
         found.append(
@@ -56,7 +60,7 @@ def agreement_gaps(service) -> list[Finding]:
             )
         )
     covered = {a.link_id for a in agreements if a.link_id}
-    for link in service.links.select_related("team", "supplier"):
+    for link in links:
         if link.pk not in covered:
             kind = _("an underpinning contract (UC)") if link.is_supplier else _("an OLA")
             found.append(
@@ -92,12 +96,12 @@ def agreement_gaps(service) -> list[Finding]:
     return found
 
 
-def norm_findings(service) -> list[Finding]:
+def norm_findings(service, *, agreements=None) -> list[Finding]:
     """Where the links' resolution norms add up beyond the SA's, per priority."""
     url = reverse(
         "services:service_detail", kwargs={"org": service.organisation.slug, "pk": service.pk}
     )
-    agreements = _agreements(service)
+    agreements = service_agreements(service) if agreements is None else agreements
     sa = next((a for a in agreements if a.kind == AgreementKind.SA), None)
     sa_version = _current(sa) if sa else None
     if sa_version is None:

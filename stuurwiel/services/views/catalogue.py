@@ -40,9 +40,12 @@ class ServiceDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         service = context["object"]
-        conditions = gate.gate_conditions(service)
+        page = selectors.service_page(service)
+        conditions = gate.gate_conditions(
+            service, links=page["links"], interfaces=page["interfaces"]
+        )
         context.update(
-            selectors.service_page(service),
+            page,
             conditions=conditions,
             gate_open=all(condition.met for condition in conditions),
             transitions=[ServiceStatus(to) for to in services.TRANSITIONS.get(service.status, ())],
