@@ -4,6 +4,8 @@ the customers' words)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -82,5 +84,11 @@ class RequesterCatalogueView(OrganisationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["services"] = list(selectors.requester_catalogue(self.organisation))
+        # A page at a time, as every list: with 1,000 live services on one page,
+        # rendering the cards alone took longer than the 100 ms the page may take.
+        paginator = Paginator(
+            selectors.requester_catalogue(self.organisation), settings.STUURWIEL_LIST_PAGE_SIZE
+        )
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(page=page, services=page.object_list)
         return context
