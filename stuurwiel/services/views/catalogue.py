@@ -23,9 +23,9 @@ class ServiceListView(generic.ObjectListView):
     filterset_class = filtersets.ServiceFilterSet
     columns = [
         Column("name", _("Service"), link=True),
-        Column("get_status_display", _("Design state")),
+        Column("status", _("Design state")),
         Column("owner", _("Owner of the chain performance")),
-        Column("get_form_display", _("Form")),
+        Column("form", _("Form")),
         Column("link_count", _("Links")),
         Column("interface_count", _("Interfaces")),
     ]
