@@ -91,7 +91,17 @@ def gate_conditions(service, *, links=None, interfaces=None) -> list[GateConditi
     # Both agreement checks read the same agreements, versions and norms: fetch once.
     agreements = service_agreements(service)
     by_code["agreements"].gaps.extend(_agreement_gaps(service, agreements, links))
-    by_code["norms"].gaps.extend(_norm_gaps(service, agreements))
+    if by_code["agreements"].gaps:
+        # Consistency is judged on complete agreements: until then it is not met.
+        by_code["norms"].gaps.append(
+            Gap(
+                "norms_not_checkable",
+                _("Checked once the SA and every link's agreement have their norms."),
+                "",
+            )
+        )
+    else:
+        by_code["norms"].gaps.extend(_norm_gaps(service, agreements))
     by_code["approval"].gaps.extend(_approval_gaps(service, design_page))
     for condition in conditions:
         for number, gap in enumerate(condition.gaps):

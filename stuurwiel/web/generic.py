@@ -252,9 +252,11 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
             messages.error(request, exc.message)
             return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("“{name}” has been deleted.").format(name=obj))
-        return HttpResponseRedirect(
-            reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})
-        )
+        return HttpResponseRedirect(self.deleted_url(obj))
+
+    def deleted_url(self, obj) -> str:
+        """Where to go after deleting ``obj``: its list."""
+        return reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})
 
 
 class ObjectHistoryView(ObjectMixin, TemplateView):

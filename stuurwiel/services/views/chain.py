@@ -26,6 +26,10 @@ class _PartEditView(generic.ObjectEditView):
 
 class _PartDeleteView(generic.ObjectDeleteView):
     area = "services"
+    anchor = ""
+
+    def deleted_url(self, obj) -> str:
+        return f"{obj.service.get_absolute_url()}#{self.anchor}"
 
 
 # --- Links ---------------------------------------------------------------------
@@ -66,6 +70,7 @@ class LinkEditView(_PartEditView):
 class LinkDeleteView(_PartDeleteView):
     queryset = selectors.link_queryset()
     delete_service = services.link_delete
+    anchor = "chain"
 
 
 class LinkHistoryView(generic.ObjectHistoryView):
@@ -116,6 +121,7 @@ class InterfaceEditView(_PartEditView):
 class InterfaceDeleteView(_PartDeleteView):
     queryset = selectors.interface_queryset()
     delete_service = services.interface_delete
+    anchor = "interfaces"
 
 
 class InterfaceHistoryView(generic.ObjectHistoryView):
@@ -162,6 +168,7 @@ class ComponentEditView(_PartEditView):
 class ComponentDeleteView(_PartDeleteView):
     queryset = selectors.component_queryset()
     delete_service = services.component_delete
+    anchor = "infrastructure"
 
 
 class ComponentHistoryView(generic.ObjectHistoryView):
@@ -200,6 +207,13 @@ class CanvasItemEditView(_PartEditView):
 class CanvasItemDeleteView(_PartDeleteView):
     queryset = selectors.canvas_item_queryset()
     delete_service = services.canvas_item_delete
+
+    def deleted_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "services:service_canvas", kwargs={"org": obj.organisation.slug, "pk": obj.service_id}
+        )
 
 
 class CanvasItemHistoryView(generic.ObjectHistoryView):
