@@ -70,7 +70,8 @@ class ObjectMixin(OrganisationViewMixin):
         return obj
 
     def url_name(self, action: str) -> str:
-        return f"{self.model.url_namespace}:{self.model._meta.model_name}_{action}"
+        prefix = getattr(self.model, "url_prefix", "") or self.model._meta.model_name
+        return f"{self.model.url_namespace}:{prefix}_{action}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
