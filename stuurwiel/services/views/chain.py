@@ -98,9 +98,9 @@ class InterfaceDetailView(generic.ObjectDetailView):
     queryset = selectors.interface_queryset()
     detail_fields = [
         Column("service", _("Service")),
-        Column("get_source_kind_display", _("From")),
+        Column("source_kind", _("From")),
         Column("source_link", _("From link")),
-        Column("get_target_kind_display", _("To")),
+        Column("target_kind", _("To")),
         Column("target_link", _("To link")),
         Column("passes", _("What passes")),
         Column("trigger", _("Trigger")),
@@ -138,7 +138,7 @@ class ComponentListView(generic.ObjectListView):
     filterset_class = filtersets.InfrastructureComponentFilterSet
     columns = [
         Column("name", _("Component"), link=True),
-        Column("get_kind_display", _("Kind")),
+        Column("kind", _("Kind")),
         Column("service", _("Service")),
         Column("managed_by", _("Managed by")),
         Column("element", _("Model element")),
@@ -150,7 +150,7 @@ class ComponentDetailView(generic.ObjectDetailView):
     queryset = selectors.component_queryset()
     detail_fields = [
         Column("service", _("Service")),
-        Column("get_kind_display", _("Kind")),
+        Column("kind", _("Kind")),
         Column("managed_by", _("Managed by")),
         Column("element", _("Model element")),
         Column("description", _("Description")),
