@@ -16,12 +16,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.core.tests.service_world import service_design
 from stuurwiel.core.tests.test_isolation import _model_for, org_urls
 from stuurwiel.frameworks.models import Framework, FrameworkPart, GuidingQuestion
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, RoleAssignment
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import (
+    CanvasItem,
+    DesignApproval,
+    InfrastructureComponent,
+    Interface,
+    Link,
+    Service,
+)
 
 counter = itertools.count()
 
@@ -102,6 +111,31 @@ def _entry(org):
     )
 
 
+def _design_part(model):
+    """A maker of one part of a service design: a whole design per row, with its
+    owner and customers (what the service lists show)."""
+
+    def make(org):
+        design = service_design(
+            org, name=f"Service {next(counter)}", with_organisation_objects=False
+        )
+        service = design[Service]
+        service.owner = _person(org)
+        service.save()
+        service.customers.add(
+            Stakeholder.objects.create(
+                organisation=org,
+                name=f"Klant {next(counter)}",
+                category="people",
+                interest="high",
+                influence="low",
+            )
+        )
+        return design[model]
+
+    return make
+
+
 MAKERS = {
     Team: lambda org: Team.objects.create(
         organisation=org, name=f"Team {next(counter)}", coordinator=_person(org)
@@ -124,6 +158,10 @@ MAKERS = {
     Membership: _membership,
     ChangeLogEntry: _entry,
     Framework: _framework,
+    **{
+        model: _design_part(model)
+        for model in (Service, CanvasItem, Link, Interface, InfrastructureComponent, DesignApproval)
+    },
 }
 
 
