@@ -256,7 +256,10 @@ class _DesignCheck(FileCheck):
             or not isinstance(next(iter(value.values())), str)
             or not next(iter(value.values())).strip()
         ):
-            self.add(where, _('Name a link as {"team": name} or {"supplier": name}.'))
+            message = _(
+                'Name a link as an object with one key, "team" or "supplier", and its name.'
+            )
+            self.add(where, message)
             return None
         key = next(iter(value.items()))
         if known and key not in self.link_keys:
