@@ -24,7 +24,7 @@ from stuurwiel.graph.models import Element
 from stuurwiel.organisations import access as access_layer
 from stuurwiel.parties.choices import Level, ValueCategory
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
-from stuurwiel.services.exchange import Problem
+from stuurwiel.services.exchange_format import Problem
 
 #: The largest value of a positive integer field on every database.
 MAX_INT = 2_147_483_647
@@ -46,6 +46,7 @@ class Ref:
 
     existing: Any = None
     spec: dict[str, Any] | None = None
+    path: str = ""  # where the file describes it
 
 
 def pointer(path: str, key: Any) -> str:
@@ -319,7 +320,7 @@ class FileCheck:
             may_create: bool | None = None
             for name, paths in wanted.items():
                 found = existing.get(name, [])
-                spec = self.specs[kind].get(name, (None, None))[1]
+                path, spec = self.specs[kind].get(name, ("", None))
                 if kind == "elements" and len(found) > 1 and spec and spec.get("element_type"):
                     found = [obj for obj in found if obj.element_type == spec["element_type"]]
                 plural = model._meta.verbose_name_plural
@@ -343,7 +344,7 @@ class FileCheck:
                             "allow adding {kind}."
                         )
                         self.add(paths[0], message.format(name=name, kind=plural))
-                    refs[kind][name] = Ref(spec=spec)
+                    refs[kind][name] = Ref(spec=spec, path=path)
         return refs
 
     def may_create(self, model) -> bool:

@@ -33,8 +33,8 @@ from stuurwiel.graph.models import Element
 from stuurwiel.parties.models import Person
 from stuurwiel.services import design
 from stuurwiel.services.choices import ComponentKind, EndKind, ServiceForm, ServiceStatus
-from stuurwiel.services.exchange import FORMAT, FORMAT_VERSION, ImportRefused
 from stuurwiel.services.exchange_checks import FileCheck, Ref, max_length, pointer
+from stuurwiel.services.exchange_format import FORMAT, FORMAT_VERSION, ImportRefused
 from stuurwiel.services.models import CanvasItem, InfrastructureComponent, Interface, Service
 
 #: A canvas cell holds at most this much text (as on the canvas page).
