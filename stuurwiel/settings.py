@@ -175,6 +175,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "stuurwiel.parties.choices.Level",
         "VersionStatusEnum": "stuurwiel.agreements.choices.VersionStatus",
+        "EndKindEnum": "stuurwiel.services.choices.EndKind",
+        "ServiceStatusEnum": "stuurwiel.services.choices.ServiceStatus",
     },
 }
 

@@ -321,7 +321,7 @@ def self_approval_message() -> str:
 
 def design_digest(service) -> str:
     """SHA-256 of the design's canonical export (what an approval approves)."""
-    from stuurwiel.services.exchange import service_export
+    from stuurwiel.services.exchange_export import service_export
 
     data = service_export(service, for_digest=True)
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -2,9 +2,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.core.filtersets import IdFilter, SearchFilterSet
-from stuurwiel.services.choices import ComponentKind, ServiceForm, ServiceStatus
+from stuurwiel.services.choices import ApprovalDecision, ComponentKind, ServiceForm, ServiceStatus
 from stuurwiel.services.models import (
     CanvasItem,
+    DesignApproval,
     InfrastructureComponent,
     Interface,
     Link,
@@ -60,3 +61,13 @@ class CanvasItemFilterSet(SearchFilterSet):
     class Meta:
         model = CanvasItem
         fields = ["q", "service"]
+
+
+class DesignApprovalFilterSet(SearchFilterSet):
+    search_fields = ("decided_by_name", "comment")
+    service = IdFilter(field_name="service_id", label=_("Service"))
+    decision = django_filters.ChoiceFilter(choices=ApprovalDecision.choices, label=_("Decision"))
+
+    class Meta:
+        model = DesignApproval
+        fields = ["q", "service", "decision"]

@@ -186,3 +186,10 @@ class ApprovalForm(forms.Form):
     decision = forms.CharField()
     version = forms.IntegerField()
     comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+
+
+class DesignImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Service design (JSON)"),
+        help_text=_("A file exported with “Export as JSON” on a service page."),
+    )

@@ -123,3 +123,9 @@ def canvas_item_queryset() -> QuerySet[CanvasItem]:
     return CanvasItem.objects.select_related("organisation", "service").order_by(
         "service__name", "section", "position", "id"
     )
+
+
+def approval_queryset() -> QuerySet[DesignApproval]:
+    return DesignApproval.objects.select_related("organisation", "service").order_by(
+        "service__name", "-created_at", "-id"
+    )

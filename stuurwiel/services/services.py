@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import actor_name, change_record, snapshot
-from stuurwiel.core.exceptions import ProtectedError
-from stuurwiel.core.text import clean_text
+from stuurwiel.core.exceptions import ConflictError, ProtectedError
+from stuurwiel.core.text import clean_text, clean_version
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph import services as graph_services
 from stuurwiel.graph.choices import SubjectKind, SubjectStatus
@@ -178,9 +178,6 @@ def service_transition(*, service: Service, to: str, by, version, reason: str = 
 
 
 def _status_set(fresh: Service, to: str, *, by, version, reason: str) -> Service:
-    from stuurwiel.core.exceptions import ConflictError
-    from stuurwiel.core.text import clean_version
-
     access.require(by=by, organisation=fresh.organisation, action="change", obj=fresh)
     version = clean_version(version)
     if version is None or version != fresh.version:
@@ -231,6 +228,9 @@ def service_approve(
         )
     if getattr(by, "pk", None) in design.designer_ids(fresh):
         raise SeparationRefused(design.self_approval_message())
+    # A decision is on the design as the decider read it, not as someone changed it since.
+    if clean_version(version) != fresh.version:
+        raise ConflictError(fresh.version)
     approval = DesignApproval(
         organisation=fresh.organisation,
         service=fresh,
@@ -354,13 +354,25 @@ def canvas_item_delete(*, instance: CanvasItem, by, version=None, reason: str = 
     object_delete(instance=instance, by=by, version=version, reason=reason)
 
 
+def _check_canvas_items(service, items) -> None:
+    """A link contributes to canvas items of its own service only (the model's
+    check covers foreign keys, not this many-to-many)."""
+    service_id = getattr(service, "pk", None)
+    if any(item.service_id != service_id for item in items or ()):
+        raise ValidationError(
+            {"canvas_items": _("Choose canvas items of this service.")}, code="other_service"
+        )
+
+
 def link_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Link:
     design.check_link_steps(data.get("steps") or [])
+    _check_canvas_items(data.get("service"), data.get("canvas_items"))
     return _part_create(Link, organisation=organisation, by=by, data=data, reason=reason)
 
 
 def link_update(*, instance: Link, by, data: dict[str, Any], version, reason: str = "") -> Link:
     design.check_link_steps(data.get("steps", instance.steps) or [])
+    _check_canvas_items(instance.service, data.get("canvas_items"))
     return _part_update(instance=instance, by=by, data=data, version=version, reason=reason)
 
 

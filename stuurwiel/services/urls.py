@@ -3,6 +3,7 @@ from django.urls import path
 from stuurwiel.services.views import canvas, catalogue, chain
 from stuurwiel.services.views import design as design_views
 from stuurwiel.services.views import diagram as diagram_views
+from stuurwiel.services.views import exchange as exchange_views
 
 app_name = "services"
 
@@ -107,4 +108,7 @@ urlpatterns = [
         chain.ComponentHistoryView.as_view(),
         name="infrastructurecomponent_history",
     ),
+    # --- exchange ---
+    path("import/", exchange_views.ServiceImportView.as_view(), name="service_import"),
+    path("<int:pk>/export/", exchange_views.ServiceExportView.as_view(), name="service_export"),
 ]

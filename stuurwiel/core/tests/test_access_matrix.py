@@ -141,9 +141,12 @@ def _declared(callback, method: str) -> Declared:
         model = api_view.queryset.model
         handled = method in callback.actions
         changes = handled and method != "get"
-        return Declared(
-            permission_for(model, "change" if changes else "view"), model, changes, handled
+        permission = permission_for(model, "change" if changes else "view")
+        # An action may need another permission (approving a design: services.approve).
+        permission = getattr(api_view, "action_permissions", {}).get(
+            callback.actions.get(method), permission
         )
+        return Declared(permission, model, changes, handled)
     view = callback.view_class
     handled = hasattr(view, method)
     platform_admin = issubclass(view, PlatformAdminRequiredMixin)

@@ -20,6 +20,7 @@ from stuurwiel.web.mixins import OrganisationViewMixin
 class ServiceListView(generic.ObjectListView):
     area = "services"
     queryset = selectors.service_queryset()
+    template_name = "services/service_list.html"
     filterset_class = filtersets.ServiceFilterSet
     columns = [
         Column("name", _("Service"), link=True),
