@@ -365,6 +365,10 @@ def _check_canvas_items(service, items) -> None:
 
 
 def link_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Link:
+    if not data.get("position") and data.get("service") is not None:
+        # A link without a place joins the end of the chain.
+        last = Link.objects.filter(service=data["service"]).order_by("-position").first()
+        data = {**data, "position": (last.position + 1) if last else 1}
     design.check_link_steps(data.get("steps") or [])
     _check_canvas_items(data.get("service"), data.get("canvas_items"))
     return _part_create(Link, organisation=organisation, by=by, data=data, reason=reason)

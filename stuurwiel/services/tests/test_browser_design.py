@@ -83,3 +83,77 @@ def test_a_service_is_designed_from_empty_to_live(page, live_server, org_a, make
     page.goto(f"{base}/services/{service.pk}/gate/")
     page.screenshot(path=SHOTS / "service-gate-open-nl.png", full_page=True)
     assert page.locator("[data-code='approval_missing']").count() == 1
+
+    # 4. Service hours and the agreements. Their own pages have their own tests;
+    # here they are written through the same services those pages call.
+    from stuurwiel.agreements import services as agreements
+    from stuurwiel.calendars import services as calendars
+
+    designer = service.subject.organisation.memberships.get(user__username="ontwerper").user
+    calendar = calendars.calendar_create(
+        organisation=org_a, by=designer, data={"name": "Kantoortijden"}
+    )
+    calendars.window_create(
+        organisation=org_a,
+        by=designer,
+        data={"calendar": calendar, "weekday": 1, "start_minute": 510, "end_minute": 1020},
+    )
+    page.goto(f"{base}/services/{service.pk}/edit/")
+    page.get_by_label("Servicetijden").select_option(label="Kantoortijden")
+    _save(page)
+    service.refresh_from_db()
+    resolutions = {"sa": 2400, "ola": 960, "uc": 480}
+    for kind, link in [("sa", None), *[(l_.agreement_kind, l_) for l_ in _links(service)]]:
+        agreement = agreements.agreement_create(
+            organisation=org_a,
+            by=designer,
+            data={"service": service, "kind": kind, "link": link, "name": ""},
+        )
+        draft = agreement.versions.get()
+        draft = agreements.version_update(
+            instance=draft,
+            by=designer,
+            data={
+                "norms": [
+                    {
+                        "priority": p,
+                        "response_minutes": 30,
+                        "resolution_minutes": resolutions[kind] // 5 * p,
+                    }
+                    for p in range(1, 6)
+                ]
+            },
+            version=draft.version,
+        )
+        agreements.version_activate(instance=draft, by=designer, version=draft.version)
+
+    # 5. The designer may not approve the own design: refused, with the reason.
+    page.goto(f"{base}/services/{service.pk}/gate/")
+    page.get_by_text("Je hebt aan dit ontwerp gewerkt").wait_for()
+    page.get_by_role("button", name="Ontwerp goedkeuren").click()
+    page.get_by_text("Niemand keurt zijn eigen ontwerp goed").first.wait_for()
+    page.screenshot(path=SHOTS / "service-gate-self-approval-refused-nl.png", full_page=True)
+    service.refresh_from_db()
+    assert service.status == "in_design" and not service.approvals.exists()
+
+    # 6. Someone else approves; then the service goes live through the gate.
+    page.context.clear_cookies()
+    _login(page, live_server, "goedkeurder")
+    page.goto(f"{base}/services/{service.pk}/gate/")
+    page.get_by_role("button", name="Ontwerp goedkeuren").click()
+    page.get_by_text("Je besluit over het ontwerp is vastgelegd").wait_for()
+    page.get_by_role("button", name="Live zetten").click()
+    page.get_by_text("is nu live").wait_for()
+    page.screenshot(path=SHOTS / "service-live-nl.png", full_page=True)
+    service.refresh_from_db()
+    assert service.status == "live"
+    page.goto(f"{base}/services/")
+    page.screenshot(path=SHOTS / "service-catalogue-nl.png", full_page=True)
+    page.goto(f"{base}/services/{service.pk}/chain/diagram/")
+    page.screenshot(path=SHOTS / "service-chain-diagram-nl.png", full_page=True)
+
+
+def _links(service):
+    for link in service.links.order_by("position"):
+        link.agreement_kind = "uc" if link.is_supplier else "ola"
+        yield link
