@@ -46,10 +46,37 @@ def subject_create(*, organisation, by, data: dict[str, Any], reason: str = "") 
     return object_create(model=Subject, organisation=organisation, by=by, data=data, reason=reason)
 
 
+#: What a service's subject takes from its service (services.service_update keeps
+#: them equal); on the subject itself they are not edited.
+SERVICE_MANAGED = ("kind", "name", "owner", "status")
+
+
+def _has_service(subject: Subject) -> bool:
+    # The reverse one-to-one of services.Service, read without importing that app
+    # (the graph does not depend on the apps built on it).
+    return subject.pk is not None and hasattr(subject, "service")
+
+
 @transaction.atomic
 def subject_update(
-    *, instance: Subject, by, data: dict[str, Any], version, reason: str = ""
+    *,
+    instance: Subject,
+    by,
+    data: dict[str, Any],
+    version,
+    reason: str = "",
+    for_service: bool = False,
 ) -> Subject:
+    """Update a subject; the subject of a service takes its kind, name, owner and
+    status from the service (``for_service`` is the service's own update)."""
+    if not for_service and _has_service(instance):
+        managed = {
+            name: _("Change this on the service: a service's subject follows it.")
+            for name in SERVICE_MANAGED
+            if name in data and data[name] != getattr(instance, name)
+        }
+        if managed:
+            raise ValidationError(managed, code="managed_by_service")
     if "frameworks" in data:
         _check_frameworks_still_cover_elements(subject=instance, frameworks=data["frameworks"])
     return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
@@ -57,6 +84,12 @@ def subject_update(
 
 @transaction.atomic
 def subject_delete(*, instance: Subject, by, version=None, reason: str = "") -> None:
+    if _has_service(instance):
+        raise ProtectedError(
+            _("“{name}” is the subject of a service: delete the service instead.").format(
+                name=instance
+            )
+        )
     count = Element.objects.filter(subject=instance).count()
     if count:
         raise ProtectedError(

@@ -30,7 +30,9 @@ class Service(OrganisationOwnedModel):
 
     subject = models.OneToOneField(
         "graph.Subject",
-        on_delete=models.CASCADE,
+        # Deleting a service removes its subject (services.service_delete); a subject
+        # is never deleted from under its service.
+        on_delete=models.PROTECT,
         related_name="service",
         verbose_name=_("subject"),
         editable=False,

@@ -105,7 +105,12 @@ def _subject_follow(service: Service, *, by, reason: str = "") -> None:
     if all(getattr(subject, key) == value for key, value in wanted.items()):
         return
     graph_services.subject_update(
-        instance=subject, by=by, data=wanted, version=subject.version, reason=reason
+        instance=subject,
+        by=by,
+        data=wanted,
+        version=subject.version,
+        reason=reason,
+        for_service=True,
     )
 
 
@@ -125,8 +130,9 @@ def service_delete(*, instance: Service, by, version=None, reason: str = "") -> 
                 name=fresh
             )
         )
-    subject = fresh.subject
+    subject = lock_fresh(type(fresh.subject), fresh.subject_id)
     object_delete(instance=fresh, by=by, version=version, reason=reason)
+    # Now that the service is gone its subject is an ordinary one again.
     graph_services.subject_delete(instance=subject, by=by, version=subject.version, reason=reason)
 
 

@@ -17,11 +17,23 @@ from stuurwiel.organisations.roles import (
     separation_rules,
 )
 
-AREAS = {"organisations", "parties", "frameworks", "graph", "changelog"}
+AREAS = {
+    "organisations",
+    "parties",
+    "frameworks",
+    "graph",
+    "changelog",
+    "services",
+    "agreements",
+    "calendars",
+}
+# view and change; manage (members); approve (a service design); catalogue (the
+# requester catalogue of live services).
+ACTIONS = {"view", "change", "manage", "approve", "catalogue"}
 
 
 def _writes(permission: str) -> bool:
-    return permission.endswith((".change", ".manage"))
+    return permission.endswith((".change", ".manage", ".approve"))
 
 
 def test_every_role_has_an_entry_in_the_permission_matrix_and_a_level():
@@ -33,7 +45,7 @@ def test_every_role_has_an_entry_in_the_permission_matrix_and_a_level():
 def test_every_permission_names_a_known_area_and_action(role):
     for permission in PERMISSION_MATRIX[role]:
         area, action = permission.split(".")
-        assert area in AREAS and action in {"view", "change", "manage"}, permission
+        assert area in AREAS and action in ACTIONS, permission
 
 
 @pytest.mark.parametrize("role", Role.values)

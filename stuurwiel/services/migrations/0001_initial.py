@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('generic_service', models.ForeignKey(blank=True, help_text='For a specific service: the generic service it is part of.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='specific_services', to='services.service', verbose_name='generic service')),
                 ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation', verbose_name='organisation')),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_services', to='parties.person', verbose_name='owner of the chain performance')),
-                ('subject', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='service', to='graph.subject', verbose_name='subject')),
+                ('subject', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='service', to='graph.subject', verbose_name='subject')),
             ],
             options={
                 'verbose_name': 'service',

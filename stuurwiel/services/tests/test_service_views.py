@@ -161,3 +161,38 @@ def test_the_requester_catalogue_shows_live_services_only(client, org_a, archite
     assert "Geef uw verhuizing door." in body
     assert "Nog in ontwerp" not in body
     assert client.get(_url("service_list", org_a)).status_code == 403
+
+
+def test_a_services_subject_follows_the_service_and_is_not_renamed_alone(org_a, architect):
+    from django.core.exceptions import ValidationError
+
+    from stuurwiel.core.exceptions import ProtectedError
+    from stuurwiel.graph import services as graph_services
+
+    service = services.service_create(organisation=org_a, by=architect, data={"name": "Oud"})
+    service = services.service_update(
+        instance=service, by=architect, data={"name": "Nieuw"}, version=service.version
+    )
+    subject = service.subject
+    subject.refresh_from_db()
+    assert subject.name == "Nieuw"
+    with pytest.raises(ValidationError) as refused:
+        graph_services.subject_update(
+            instance=subject, by=architect, data={"name": "Anders"}, version=subject.version
+        )
+    assert "name" in refused.value.message_dict
+    # Its description is the subject's own.
+    graph_services.subject_update(
+        instance=subject, by=architect, data={"description": "Lens"}, version=subject.version
+    )
+    with pytest.raises(ProtectedError):
+        graph_services.subject_delete(instance=subject, by=architect, version=subject.version + 1)
+
+
+def test_deleting_a_draft_service_removes_its_subject(org_a, architect):
+    from stuurwiel.graph.models import Subject
+
+    service = services.service_create(organisation=org_a, by=architect, data={"name": "Weg"})
+    services.service_delete(instance=service, by=architect, version=service.version)
+    assert not Service.objects.exists()
+    assert not Subject.objects.filter(name="Weg").exists()
