@@ -4,7 +4,8 @@
   library's ``service-definitie`` part are the sections (voorziening,
   ondersteuning, beleving), their own ``canvas_cell`` children the cells each
   canvas item is specified in (goederen, handelingen, functionaliteit,
-  functioneren). A fifth cell in the library is a fifth cell on the canvas.
+  functioneren). A fifth cell in the library is a fifth cell on the canvas; a
+  section without cells (beleving) is written in one cell: itself.
 - The process steps a chain link may perform are the library's ``step`` parts.
 - Who specified a design is read from the change log: everyone who wrote to the
   service, to a part of it or to its agreements. The USM library's
@@ -29,6 +30,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from stuurwiel.core.text import text_problem
 from stuurwiel.organisations.roles import USM_LIBRARY, USM_URN
 
 CANVAS_ROOT = "service-definitie"
@@ -63,6 +65,19 @@ class CanvasSection(CanvasCell):
     @property
     def question(self) -> str:
         return self.question_en if _english() else self.question_nl
+
+    @property
+    def entry_cells(self) -> tuple[CanvasCell, ...]:
+        """The cells an item of this section is written in: the library's cells
+        or, for a section without cells of its own (the experience), one cell
+        that is the section itself, so an experience is a text and not a name only."""
+        if self.cells:
+            return self.cells
+        return (
+            CanvasCell(
+                self.ref_id, self.name_nl, self.name_en, self.description_nl, self.description_en
+            ),
+        )
 
 
 def _english() -> bool:
@@ -169,7 +184,7 @@ def check_canvas_values(section: str, values: Any) -> None:
         raise ValidationError(
             {"values": _("The specification is a text per cell.")}, code="invalid_values"
         )
-    known = {cell.ref_id for cell in sections[section].cells}
+    known = {cell.ref_id for cell in sections[section].entry_cells}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValidationError(
@@ -185,6 +200,9 @@ def check_canvas_values(section: str, values: Any) -> None:
             {"values": _("Each cell holds a text of at most 5,000 characters.")},
             code="invalid_values",
         )
+    problem = next(filter(None, (text_problem(text) for text in values.values())), None)
+    if problem:  # a NUL would reach PostgreSQL's jsonb and answer 500
+        raise ValidationError({"values": problem}, code="unstorable")
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,10 @@ class ServicePartForm(OrganisationModelForm):
 
 
 class CanvasItemForm(ServicePartForm):
+    """A canvas item with one text per cell of its section (the USM library's
+    cells). An item stays in its section: editing one shows its own cells only;
+    a new one shows every section's cells and keeps those of the section chosen."""
+
     class Meta:
         model = CanvasItem
         fields = ["service", "section", "name", "position"]
@@ -82,9 +86,13 @@ class CanvasItemForm(ServicePartForm):
         sections = design.canvas_sections()
         self.fields["section"].choices = [(s.ref_id, s.name) for s in sections]
         current = self.instance.values or {} if self.instance.pk else {}
+        if self.instance.pk:
+            # Moving a facility to the support would drop its cells: not here.
+            self.fields["section"].disabled = True
+            sections = tuple(s for s in sections if s.ref_id == self.instance.section)
         self.cell_names = []
         for section in sections:
-            for cell in section.cells:
+            for cell in section.entry_cells:
                 name = f"cell_{cell.ref_id}"
                 self.fields[name] = forms.CharField(
                     label=cell.name,

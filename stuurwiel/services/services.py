@@ -265,8 +265,18 @@ def _part_update(*, instance, by, data: dict[str, Any], version, reason: str = "
     return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
 
 
+@transaction.atomic
 def canvas_item_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> CanvasItem:
+    """A new canvas item; without a ``position`` it comes last in its section."""
     design.check_canvas_values(data.get("section", ""), data.get("values") or {})
+    if "position" not in data and isinstance(data.get("service"), Service):
+        last = (
+            CanvasItem.objects.filter(service=data["service"], section=data["section"])
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        data = {**data, "position": 0 if last is None else last + 1}
     return _part_create(CanvasItem, organisation=organisation, by=by, data=data, reason=reason)
 
 
@@ -277,6 +287,67 @@ def canvas_item_update(
         data.get("section", instance.section), data.get("values", instance.values) or {}
     )
     return _part_update(instance=instance, by=by, data=data, version=version, reason=reason)
+
+
+def _newlines(text: str) -> str:
+    # Browsers post a textarea's line breaks as CRLF: store and compare them as LF.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _unchanged_since(version, fresh: CanvasItem, stored: str, started: str | None):
+    """The version to save against: the stored one when the item changed since
+    ``version`` but not in the text being edited (it still reads ``started``),
+    so someone else's edit of another cell or of the name is no conflict."""
+    from stuurwiel.core.text import clean_version
+
+    quoted = clean_version(version)
+    if quoted is not None and started is not None and _newlines(started) == stored:
+        return fresh.version
+    return quoted
+
+
+@transaction.atomic
+def canvas_cell_update(
+    *,
+    instance: CanvasItem,
+    by,
+    cell: str,
+    text: Any,
+    version,
+    started: str | None = None,
+    reason: str = "",
+) -> CanvasItem:
+    """Set the text of one cell of a canvas item, leaving its other cells as stored.
+
+    ``started`` is the cell's text when the editor opened it. A save against an
+    older ``version`` still succeeds when only other cells or the name changed in
+    between; when this cell changed too it is a :class:`ConflictError`.
+    """
+    text = _newlines(clean_text(text, field="values", max_length=5000))
+    fresh = lock_fresh(CanvasItem, instance.pk)
+    stored = (fresh.values or {}).get(cell, "")
+    version = _unchanged_since(version, fresh, stored, started)
+    return canvas_item_update(
+        instance=fresh,
+        by=by,
+        data={"values": {**(fresh.values or {}), cell: text}},
+        version=version,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def canvas_item_rename(
+    *, instance: CanvasItem, by, name: Any, version, started: str | None = None, reason: str = ""
+) -> CanvasItem:
+    """Rename a canvas item; like :func:`canvas_cell_update`, a change of its cells
+    in between is no conflict, a change of its name is."""
+    name = clean_text(name, field="name", max_length=200).strip()
+    fresh = lock_fresh(CanvasItem, instance.pk)
+    version = _unchanged_since(version, fresh, fresh.name, started)
+    return canvas_item_update(
+        instance=fresh, by=by, data={"name": name}, version=version, reason=reason
+    )
 
 
 def canvas_item_delete(*, instance: CanvasItem, by, version=None, reason: str = "") -> None:

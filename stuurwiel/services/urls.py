@@ -27,6 +27,18 @@ urlpatterns = [
     path("<int:pk>/approve/", design_views.ServiceApproveView.as_view(), name="service_approve"),
     # --- canvas ---
     path("<int:pk>/canvas/", canvas.ServiceCanvasView.as_view(), name="service_canvas"),
+    path("<int:pk>/canvas/add/", canvas.CanvasItemAddView.as_view(), name="service_canvas_add"),
+    path("canvas-items/<int:pk>/cell/", canvas.CanvasCellView.as_view(), name="canvasitem_cell"),
+    path(
+        "canvas-items/<int:pk>/rename/",
+        canvas.CanvasItemRenameView.as_view(),
+        name="canvasitem_rename",
+    ),
+    path(
+        "canvas-items/<int:pk>/remove/",
+        canvas.CanvasItemRemoveView.as_view(),
+        name="canvasitem_remove",
+    ),
     path("canvas-items/", chain.CanvasItemListView.as_view(), name="canvasitem_list"),
     path("canvas-items/add/", chain.CanvasItemEditView.as_view(), name="canvasitem_add"),
     path("canvas-items/<int:pk>/", chain.CanvasItemDetailView.as_view(), name="canvasitem_detail"),

@@ -1,0 +1,85 @@
+"""A service designed from empty to live through the pages, in Debian's chromium:
+definition, canvas, chain, interfaces, agreements, service hours, the refused
+self-approval, the approval by someone else and going live through the gate.
+
+Screenshots land in ``screenshots/`` (ignored by git)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stuurwiel.core.tests.test_browser import CHROMIUM, SHOTS, _login, page  # noqa: F401
+from stuurwiel.organisations.choices import Role
+from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import Service
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="no chromium"),
+]
+
+
+def _save(page):
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    page.get_by_text("is opgeslagen").first.wait_for()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_service_is_designed_from_empty_to_live(page, live_server, org_a, make_member):  # noqa: F811
+    make_member(org_a, Role.ARCHITECT, Role.MANAGER, username="ontwerper")
+    make_member(org_a, Role.MANAGER, username="goedkeurder")
+    Person.objects.create(organisation=org_a, name="Esther Koster")
+    Stakeholder.objects.create(
+        organisation=org_a, name="Inwoners", category="people", interest="high", influence="low"
+    )
+    Team.objects.create(organisation=org_a, name="Burgerzaken")
+    Supplier.objects.create(organisation=org_a, name="Dossierlijn B.V.")
+    base = f"{live_server.url}/o/alfa"
+
+    _login(page, live_server, "ontwerper")
+    page.wait_for_url(f"{base}/")
+    # 1. The definition.
+    page.get_by_role("link", name="Servicecatalogus").click()
+    page.get_by_role("link", name="Service toevoegen").click()
+    page.get_by_label("Naam").fill("Verhuizing doorgeven")
+    page.get_by_label("Waarde voor de afnemer").fill("Eén keer doorgeven, alles geregeld.")
+    page.get_by_label("Omschrijving voor aanvragers").fill("Geef uw verhuizing door.")
+    page.get_by_label("Eigenaar van de ketenprestatie").select_option(label="Esther Koster")
+    page.get_by_label("Inwoners").check()
+    _save(page)
+    service = Service.objects.get(organisation=org_a)
+    page.get_by_role("button", name="Ontwerpen starten").click()
+    page.get_by_text("is nu in ontwerp").wait_for()
+
+    # 2. The canvas: one facility and the support, every cell filled.
+    for section in ("Voorziening", "Ondersteuning"):
+        page.goto(f"{base}/services/canvas-items/add/?service={service.pk}")
+        page.get_by_label("Onderdeel", exact=True).select_option(label=section)
+        page.get_by_label("Naam").fill(f"{section} verhuizing")
+        for area in page.locator(f"textarea[data-section='{section.lower()}']").all():
+            area.fill("Ingevuld door de ontwerper.")
+        _save(page)
+    page.goto(f"{base}/services/{service.pk}/canvas/")
+    page.screenshot(path=SHOTS / "service-canvas-nl.png", full_page=True)
+
+    # 3. The chain: a team and a supplier, connected by interfaces.
+    for kind, name in (("Team", "Burgerzaken"), ("Leverancier", "Dossierlijn B.V.")):
+        page.goto(f"{base}/services/links/add/?service={service.pk}")
+        page.get_by_label(kind, exact=True).select_option(label=name)
+        _save(page)
+    for name, source, target in (
+        ("Verhuismelding", None, "Burgerzaken"),
+        ("Zaak aanmaken", "Burgerzaken", "Dossierlijn B.V."),
+    ):
+        page.goto(f"{base}/services/interfaces/add/?service={service.pk}")
+        page.get_by_label("Naam").fill(name)
+        if source is None:
+            page.get_by_label("Van", exact=True).select_option("customer")
+        else:
+            page.get_by_label("Van schakel").select_option(label=source)
+        page.get_by_label("Naar schakel").select_option(label=target)
+        page.get_by_label("Wat wordt overgedragen").fill("De verhuisgegevens")
+        _save(page)
+    page.goto(f"{base}/services/{service.pk}/gate/")
+    page.screenshot(path=SHOTS / "service-gate-open-nl.png", full_page=True)
+    assert page.locator("[data-code='approval_missing']").count() == 1
