@@ -201,7 +201,7 @@ class _DesignChecker:
                 choices = ", ".join(self.sections)
                 self.c.add((*at, "section"), message.format(value=item["section"], choices=choices))
                 continue
-            cells = {cell.ref_id for cell in section.cells}
+            cells = {cell.ref_id for cell in section.entry_cells}
             for cell in item.get("values") or {}:
                 if cell not in cells:
                     message = _("Unknown cell “{cell}” of “{section}”; its cells are: {cells}.")

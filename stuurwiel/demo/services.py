@@ -6,7 +6,10 @@ Model
     :class:`~stuurwiel.demo.errors.DemoDataInvalid` and nothing of the demo is
     written), then writes each organisation in one transaction. Every object is
     written by its app's service, so the change log records each one with the
-    acting user (``by``) and the reason "demo: <file>".
+    acting user (``by``) and the reason "demo: <file>". Calendars and service
+    designs follow the memberships (:mod:`stuurwiel.demo.design_writer`): each
+    design is written as its designer and taken to its status through the design
+    gate, so the demo shows the real path.
 
 Idempotence
     Objects are matched by natural key — organisation by slug, users by username,
