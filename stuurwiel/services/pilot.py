@@ -109,10 +109,12 @@ class PilotStep:
 
 @dataclass
 class Matrix:
-    """Step 3: services × the teams and suppliers that are links of their chains."""
+    """Step 3: who contributes to what. One row per team or supplier that is a link
+    of some chain (teams by domain, then suppliers), one column per service; a cell
+    is that party's link in that service's chain, or None."""
 
-    columns: list[Any]  # Team or Supplier
-    rows: list[tuple[Service, list[Link | None]]]
+    services: list[Service]
+    rows: list[tuple[Any, list[Link | None]]]  # (Team or Supplier, a cell per service)
 
 
 @dataclass
@@ -216,11 +218,15 @@ class _Facts:
             parties,
             key=lambda k: (k[0] == "supplier", getattr(parties[k], "domain", ""), str(parties[k])),
         )
-        rows = []
-        for service in self.services:
-            cells = {key(link): link for link in service.links.all()}
-            rows.append((service, [cells.get(k) for k in order]))
-        return Matrix(columns=[parties[k] for k in order], rows=rows)
+        cells = {
+            (service.pk, key(link)): link
+            for service in self.services
+            for link in service.links.all()
+        }
+        rows = [
+            (parties[k], [cells.get((service.pk, k)) for service in self.services]) for k in order
+        ]
+        return Matrix(services=list(self.services), rows=rows)
 
 
 def _step_scope(step: PilotStep, f: _Facts) -> None:

@@ -134,11 +134,12 @@ class Command(WritingCommand):
             self.stdout.write(
                 self.style.MIGRATE_HEADING(f"{outcome.name} ({outcome.slug}) — {outcome.source}")
             )
-            for kind in ORDER:
-                if kind not in outcome.created and kind not in outcome.skipped:
-                    continue
+            kinds = [k for k in ORDER if k in outcome.created or k in outcome.skipped]
+            # Pad to the longest label, so the counts line up in every language.
+            width = max((len(kind_label(k)) for k in kinds), default=0)
+            for kind in kinds:
                 line = _("  {kind:<18} created {created:>4}   already there {skipped:>4}").format(
-                    kind=kind_label(kind),
+                    kind=kind_label(kind).ljust(width),
                     created=outcome.created[kind],
                     skipped=outcome.skipped[kind],
                 )
