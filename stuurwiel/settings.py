@@ -172,7 +172,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One shared choice set used by several fields gets one name in the schema.
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "stuurwiel.parties.choices.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "stuurwiel.parties.choices.Level",
+        "VersionStatusEnum": "stuurwiel.agreements.choices.VersionStatus",
+    },
 }
 
 # Where people reach this installation; links in e-mails (invitations) start here.

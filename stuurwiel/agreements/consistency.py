@@ -1,135 +1,312 @@
-"""Design findings on a service's agreements: what is missing and what does not add up.
+"""Design findings about a service's agreements: pure reads, returned as
+:class:`Finding` dataclasses with a stable ``code`` and a translated ``message``.
 
-Assumption (documented for the design gate): a call passes every link of the
-chain in order, so the links' resolution norms for a priority add up along the
-chain and must fit within the SA's resolution norm for that priority.
+- :func:`agreement_gaps` — what is missing: the SA, an OLA/UC for a link, a
+  version in force. The design gate (``services``) uses these.
+- :func:`norm_findings` — whether the norms fit: every priority has a norm,
+  resolution does not come before the response, and the links' resolution norms
+  that a call passes add up to no more than the SA's for the same priority.
+
+**Which version is judged.** Each agreement's *current* version: the draft being
+worked on, else the one in force (:func:`~stuurwiel.agreements.selectors.current_version`),
+so a designer sees the effect of a draft before putting it in force.
+
+**Which links a call passes** (an assumption, kept simple until the call register
+knows real routes): the chain's links in order of position. A link that declares
+process steps is passed by the calls of the processes it has steps in; a link that
+declares no steps yet is assumed to be passed by every call. Without any declared
+steps there is one route, the whole chain. Routes that pass the same links are
+judged once. The sum adds the links' resolution norms as if each link takes its
+full norm one after the other — the worst case an SA must cover.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.urls import reverse
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from stuurwiel.agreements.choices import AgreementKind, VersionStatus
-from stuurwiel.agreements.models import Agreement
+from stuurwiel.agreements.choices import AgreementKind
+from stuurwiel.agreements.durations import duration_label
+from stuurwiel.agreements.library import StepIndex, usm_extract
+from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm
+from stuurwiel.agreements.selectors import (
+    current_version,
+    organisation_priorities,
+    version_in_force,
+)
+from stuurwiel.frameworks.choices import RuleSeverity
 
-PRIORITIES = (1, 2, 3, 4, 5)
+ERROR = RuleSeverity.ERROR
+WARNING = RuleSeverity.WARNING
 
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding: ``code`` (stable, for code and tests), ``message`` (translated,
+    with names and numbers), ``severity`` and ``obj``, the object to fix."""
+
     code: str
     message: str
-    severity: str = "error"
-    fix_url: str = ""
+    severity: str
+    obj: Any
+    priority: int | None = None
 
 
-def _current(agreement):
-    """The version in force, else the newest draft."""
-    versions = sorted(agreement.versions.all(), key=lambda v: v.number, reverse=True)
-    active = [v for v in versions if v.status == VersionStatus.ACTIVE]
-    drafts = [v for v in versions if v.status == VersionStatus.DRAFT]
-    return (active or drafts or [None])[0]
+@dataclass
+class AgreementState:
+    agreement: Agreement
+    versions: list[AgreementVersion]
+
+    @property
+    def current(self) -> AgreementVersion | None:
+        return current_version(self.versions)
+
+    @property
+    def in_force(self) -> AgreementVersion | None:
+        return version_in_force(self.versions)
+
+    def norms(self) -> dict[int, Norm]:
+        version = self.current
+        return {norm.priority: norm for norm in version.norms.all()} if version else {}
 
 
-def _agreements(service):
-    return list(
+@dataclass
+class Route:
+    """The links a call passes, in order, and the processes whose calls take it
+    (empty: every call)."""
+
+    links: list[Any]
+    processes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ServiceDesign:
+    """What the findings and the overview page read of one service, in six queries."""
+
+    service: Any
+    links: list[Any]
+    sa: AgreementState | None
+    by_link: dict[int, AgreementState]
+    priorities: tuple[int, ...]
+    steps: StepIndex
+
+    def states(self) -> list[AgreementState]:
+        found = [self.sa] if self.sa else []
+        return found + [self.by_link[link.pk] for link in self.links if link.pk in self.by_link]
+
+    def routes(self) -> list[Route]:
+        if not any(link.steps for link in self.links):
+            return [Route(list(self.links))] if self.links else []
+        routes: dict[tuple[int, ...], Route] = {}
+        for process in self.steps.processes:
+            performing = [link for link in self.links if self._performs(link, process)]
+            if not performing:
+                continue  # no link of this chain handles this process's calls
+            passed = [link for link in self.links if not link.steps or link in performing]
+            route = routes.setdefault(tuple(link.pk for link in passed), Route(passed))
+            route.processes.append(self.steps.process_name(process))
+        return list(routes.values())
+
+    def _performs(self, link, process: str) -> bool:
+        return any(self.steps.process_of.get(step) == process for step in link.steps or ())
+
+
+def service_design(service) -> ServiceDesign:
+    """Load the service's links, agreements, versions, norms, matrix and library."""
+    from stuurwiel.services.models import Link
+
+    links = list(
+        Link.objects.filter(service=service)
+        .select_related("team", "supplier")
+        .order_by("position", "id")
+    )
+    # The organisation comes along: pages link every agreement and version.
+    versions = AgreementVersion.objects.select_related("organisation", "calendar").order_by(
+        "-number"
+    )
+    agreements = list(
         Agreement.objects.filter(service=service)
-        .select_related("link__team", "link__supplier")
-        .prefetch_related("versions__norms")
+        .select_related("organisation", "link__team", "link__supplier")
+        .prefetch_related(
+            Prefetch("versions", queryset=versions.prefetch_related("norms")),
+        )
     )
+    sa = None
+    by_link: dict[int, AgreementState] = {}
+    for agreement in agreements:
+        state = AgreementState(agreement, list(agreement.versions.all()))
+        if agreement.kind == AgreementKind.SA:
+            sa = state
+        elif agreement.link_id is not None:
+            by_link[agreement.link_id] = state
+    extract = usm_extract()
+    priorities = organisation_priorities(service.organisation, library=extract.priority)
+    return ServiceDesign(service, links, sa, by_link, priorities, extract.steps)
 
 
-def agreement_gaps(service) -> list[Finding]:
-    """An SA, and an OLA/UC per link, each with a version and a norm per priority."""
-    url = reverse(
-        "services:service_detail", kwargs={"org": service.organisation.slug, "pk": service.pk}
-    )
-    agreements = _agreements(service)
-    found = []
-    if not any(a.kind == AgreementKind.SA for a in agreements):
+# --- Gaps --------------------------------------------------------------------------
+
+
+def agreement_gaps(service, *, design: ServiceDesign | None = None) -> list[Finding]:
+    """What the service's agreements still lack: the SA, an OLA or UC per link,
+    a version in force per agreement."""
+    design = design or service_design(service)
+    found: list[Finding] = []
+    if design.sa is None:
         found.append(
             Finding(
-                "sa_missing", _("Make the service agreement (SA) with the customer."), fix_url=url
+                "sa_missing",
+                _("“{service}” has no service agreement (SA) with its customers yet.").format(
+                    service=service
+                ),
+                ERROR,
+                service,
             )
         )
-    covered = {a.link_id for a in agreements if a.link_id}
-    for link in service.links.select_related("team", "supplier"):
-        if link.pk not in covered:
+    for link in design.links:
+        if link.pk not in design.by_link:
             kind = _("an underpinning contract (UC)") if link.is_supplier else _("an OLA")
             found.append(
                 Finding(
-                    "link_agreement_missing",
-                    _("Link “{link}” has no agreement: make {kind}.").format(link=link, kind=kind),
-                    fix_url=url,
-                )
-            )
-    for agreement in agreements:
-        version = _current(agreement)
-        if version is None:
-            found.append(
-                Finding(
-                    "version_missing",
-                    _("“{name}” has no version.").format(name=agreement),
-                    fix_url=url,
-                )
-            )
-            continue
-        have = {norm.priority for norm in version.norms.all()}
-        missing = [str(p) for p in PRIORITIES if p not in have]
-        if missing:
-            found.append(
-                Finding(
-                    "norm_missing",
-                    _("“{name}” has no norm for priority {priorities}.").format(
-                        name=agreement, priorities=", ".join(missing)
+                    "agreement_missing",
+                    _("The link “{link}” has no agreement yet: it needs {kind}.").format(
+                        link=link, kind=kind
                     ),
-                    fix_url=url,
+                    ERROR,
+                    link,
+                )
+            )
+    for state in design.states():
+        if state.in_force is None:
+            found.append(
+                Finding(
+                    "no_active_version",
+                    _("“{agreement}” has no version in force yet (only drafts).").format(
+                        agreement=state.agreement
+                    ),
+                    WARNING,
+                    state.agreement,
                 )
             )
     return found
 
 
-def norm_findings(service) -> list[Finding]:
-    """Where the links' resolution norms add up beyond the SA's, per priority."""
-    url = reverse(
-        "services:service_detail", kwargs={"org": service.organisation.slug, "pk": service.pk}
+# --- Norms -------------------------------------------------------------------------
+
+
+def norm_findings(service, *, design: ServiceDesign | None = None) -> list[Finding]:
+    """Whether the norms of the service's agreements fit (see the module docstring)."""
+    design = design or service_design(service)
+    found: list[Finding] = []
+    for state in design.states():
+        found.extend(_norm_gaps(state, design.priorities))
+    found.extend(_sums_beyond_sa(design))
+    return found
+
+
+def agreement_findings(service) -> list[Finding]:
+    """Gaps and norm findings together, read once."""
+    design = service_design(service)
+    return agreement_gaps(service, design=design) + norm_findings(service, design=design)
+
+
+def _version_name(version: AgreementVersion) -> str:
+    return _("“{agreement}” version {number}").format(
+        agreement=version.agreement, number=version.number
     )
-    agreements = _agreements(service)
-    sa = next((a for a in agreements if a.kind == AgreementKind.SA), None)
-    sa_version = _current(sa) if sa else None
-    if sa_version is None:
+
+
+def _norm_gaps(state: AgreementState, priorities: tuple[int, ...]) -> list[Finding]:
+    version = state.current
+    if version is None:
         return []
-    sa_norms = {n.priority: n for n in sa_version.norms.all()}
-    link_norms: dict[int, list[tuple[str, int]]] = {}
-    for agreement in agreements:
-        if agreement.kind == AgreementKind.SA:
-            continue
-        version = _current(agreement)
-        for norm in version.norms.all() if version else ():
-            link_norms.setdefault(norm.priority, []).append(
-                (str(agreement), norm.resolution_minutes)
-            )
+    norms = state.norms()
     found = []
-    for priority, norm in sorted(sa_norms.items()):
-        parts = link_norms.get(priority, [])
-        total = sum(minutes for _name, minutes in parts)
-        if parts and total > norm.resolution_minutes:
+    missing = [p for p in priorities if p not in norms]
+    if missing:
+        found.append(
+            Finding(
+                "norm_missing",
+                _("{version} has no norm for priority {priorities}.").format(
+                    version=_version_name(version), priorities=", ".join(map(str, missing))
+                ),
+                ERROR,
+                version,
+                missing[0],
+            )
+        )
+    for norm in norms.values():
+        if norm.resolution_minutes < norm.response_minutes:
             found.append(
                 Finding(
-                    "norms_exceed_sa",
+                    "resolution_before_response",
                     _(
-                        "Priority {priority}: the links' resolution norms add up to {total} "
-                        "business minutes ({parts}), beyond the SA's {sa}."
+                        "{version}, priority {priority}: resolution within {resolution} "
+                        "comes before the response within {response}."
+                    ).format(
+                        version=_version_name(version),
+                        priority=norm.priority,
+                        resolution=duration_label(norm.resolution_minutes),
+                        response=duration_label(norm.response_minutes),
+                    ),
+                    ERROR,
+                    version,
+                    norm.priority,
+                )
+            )
+    return found
+
+
+def route_total(design: ServiceDesign, route: Route, priority: int) -> tuple[int, list[str]]:
+    """The links' resolution norms for ``priority`` along ``route``: their sum and
+    the terms (``Team X 4:00``) that make it up. Links without a norm add nothing."""
+    total, terms = 0, []
+    for link in route.links:
+        state = design.by_link.get(link.pk)
+        norm = state.norms().get(priority) if state else None
+        if norm is not None:
+            total += norm.resolution_minutes
+            terms.append(f"{link} {duration_label(norm.resolution_minutes)}")
+    return total, terms
+
+
+def _sums_beyond_sa(design: ServiceDesign) -> list[Finding]:
+    if design.sa is None or design.sa.current is None:
+        return []
+    sa_norms = design.sa.norms()
+    found = []
+    for route in design.routes():
+        for priority in sorted(sa_norms):
+            limit = sa_norms[priority].resolution_minutes
+            total, terms = route_total(design, route, priority)
+            if total <= limit:
+                continue
+            calls = (
+                _("calls of {processes}").format(processes=", ".join(route.processes))
+                if route.processes
+                else _("a call through the whole chain")
+            )
+            found.append(
+                Finding(
+                    "links_exceed_sa",
+                    _(
+                        "Priority {priority}, {calls}: the resolution norms of the links add "
+                        "up to {total} ({terms}), beyond the {limit} of {sa}. Shorten a "
+                        "link's norm or agree a longer resolution with the customer."
                     ).format(
                         priority=priority,
-                        total=total,
-                        parts=", ".join(f"{name} {minutes}" for name, minutes in parts),
-                        sa=norm.resolution_minutes,
+                        calls=calls,
+                        total=duration_label(total),
+                        terms=" + ".join(terms),
+                        limit=duration_label(limit),
+                        sa=_version_name(design.sa.current),
                     ),
-                    fix_url=url,
+                    ERROR,
+                    design.sa.current,
+                    priority,
                 )
             )
     return found

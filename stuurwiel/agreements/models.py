@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.agreements.choices import AgreementKind, MatrixKind, VersionStatus
@@ -67,6 +70,37 @@ class Agreement(OrganisationOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def party(self) -> str:
+        """Whom the agreement is with: the customer, or the link's team or supplier."""
+        if self.kind == AgreementKind.SA:
+            return str(_("the customer"))
+        return str(self.link) if self.link_id else ""
+
+    # Read from the prefetched ``versions`` (selectors.agreement_queryset).
+    @property
+    def version_in_force(self) -> AgreementVersion | None:
+        return next((v for v in self.versions.all() if v.status == VersionStatus.ACTIVE), None)
+
+    @property
+    def draft_version(self) -> AgreementVersion | None:
+        return next((v for v in self.versions.all() if v.status == VersionStatus.DRAFT), None)
+
+    @property
+    def in_force_label(self) -> str:
+        version = self.version_in_force
+        if version is None:
+            return ""
+        return _("version {number} since {date}").format(
+            number=version.number,
+            date=date_format(version.valid_from, "SHORT_DATE_FORMAT") if version.valid_from else "",
+        )
+
+    @property
+    def draft_label(self) -> str:
+        version = self.draft_version
+        return _("version {number}").format(number=version.number) if version else ""
 
     def clean(self) -> None:
         super().clean()
@@ -136,6 +170,22 @@ class AgreementVersion(OrganisationOwnedModel):
         help_text=_("What varies per service: what the facility does (from the canvas)."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Who put the version in force, and when (the change log says it too; these
+    # stay readable on the version itself and cost no log query on a page).
+    activated_at = models.DateTimeField(_("put in force at"), null=True, blank=True, editable=False)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("put in force by"),
+    )
+    activated_by_name = models.CharField(
+        _("put in force by"), max_length=200, blank=True, editable=False
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True, editable=False)
 
     url_namespace = "agreements"
     access_scope = "agreement__service__subject"
@@ -160,13 +210,31 @@ class AgreementVersion(OrganisationOwnedModel):
     def __str__(self) -> str:
         return f"{self.agreement} v{self.number}"
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    # The version pages are named version_* (not agreementversion_*).
+    def _url(self, action: str) -> str:
+        return reverse(
+            f"agreements:version_{action}", kwargs={"org": self.organisation.slug, "pk": self.pk}
+        )
+
+    def get_history_url(self) -> str:
+        return self.agreement.get_history_url()
+
 
 class Norm(OrganisationOwnedModel):
     """Response and resolution norm for one priority, in business minutes on the
     version's service hours."""
 
-    version = models.ForeignKey(
-        AgreementVersion, on_delete=models.CASCADE, related_name="norms", verbose_name=_("version")
+    # Not ``version``: that name is the optimistic lock every organisation-owned
+    # model carries (a foreign key named so would replace it).
+    agreement_version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.CASCADE,
+        related_name="norms",
+        verbose_name=_("agreement version"),
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), validators=[MinValueValidator(1), MaxValueValidator(9)]
@@ -175,21 +243,31 @@ class Norm(OrganisationOwnedModel):
     resolution_minutes = models.PositiveIntegerField(_("resolved within (business minutes)"))
 
     url_namespace = "agreements"
-    access_scope = "version__agreement__service__subject"
-    access_owner = "version__agreement__link__supplier__staff__user"
-    changelog_parent_field = "version"
-    writable_fields = ("version", "priority", "response_minutes", "resolution_minutes")
+    access_scope = "agreement_version__agreement__service__subject"
+    access_owner = "agreement_version__agreement__link__supplier__staff__user"
+    # Logged under the agreement, so its history shows what changed in which norm.
+    changelog_parent_field = "agreement"
+    writable_fields = ("agreement_version", "priority", "response_minutes", "resolution_minutes")
 
     class Meta:
-        ordering = ["version", "priority"]
+        ordering = ["agreement_version", "priority"]
         verbose_name = _("norm")
         verbose_name_plural = _("norms")
         constraints = [
-            models.UniqueConstraint(fields=["version", "priority"], name="norm_unique_priority")
+            models.UniqueConstraint(
+                fields=["agreement_version", "priority"], name="norm_unique_priority"
+            )
         ]
 
     def __str__(self) -> str:
         return _("priority {priority}").format(priority=self.priority)
+
+    @property
+    def agreement(self) -> Agreement:
+        return self.agreement_version.agreement
+
+    def get_absolute_url(self) -> str:
+        return self.agreement_version.get_absolute_url()
 
     def clean(self) -> None:
         super().clean()
@@ -231,3 +309,7 @@ class PriorityCell(OrganisationOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.row} × {self.column} = {self.priority}"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("agreements:priority_matrix", kwargs={"org": self.organisation.slug})
+        return f"{url}#{self.matrix}"

@@ -10,6 +10,7 @@ that measures business durations.
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,45 @@ def minutes_label(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def minutes_from_label(value: str, *, end: bool) -> int:
+    """Minutes since midnight of ``HH:MM`` (``H:MM`` and the Dutch ``HH.MM`` too);
+    only an end may be 24:00. A ``ValidationError`` says what a time looks like."""
+    match = _CLOCK.match(str(value).strip())
+    hours, minutes = (int(match[1]), int(match[2])) if match else (-1, -1)
+    if not match or minutes > 59 or hours > 24 or (hours == 24 and minutes):
+        raise ValidationError(_("Enter a time of day as HH:MM, e.g. 08:30."), code="invalid_time")
+    if hours == 24 and not end:
+        raise ValidationError(
+            _("24:00 can only be the end of a window; a window starts at 23:59 at the latest."),
+            code="midnight_start",
+        )
+    return hours * 60 + minutes
+
+
+def hours_summary(windows: dict[int, list[tuple[int, int]]]) -> str:
+    """Service hours in a line a manager reads: weekdays with the same windows
+    grouped, e.g. "Monday–Friday 08:30–12:00, 13:00–17:00; Saturday 10:00–14:00"."""
+    groups: list[tuple[list[int], tuple[tuple[int, int], ...]]] = []
+    for weekday in range(1, 8):
+        spans = tuple(sorted(windows.get(weekday, ())))
+        if groups and groups[-1][1] == spans and groups[-1][0][-1] == weekday - 1:
+            groups[-1][0].append(weekday)
+        else:
+            groups.append(([weekday], spans))
+    parts = []
+    for days, spans in groups:
+        if not spans:
+            continue
+        first, last = Weekday(days[0]).label, Weekday(days[-1]).label
+        label = str(first) if len(days) == 1 else f"{first}–{last}"
+        hours = ", ".join(f"{minutes_label(s)}–{minutes_label(e)}" for s, e in spans)
+        parts.append(f"{label} {hours}")
+    return "; ".join(parts) or str(_("no service hours"))
+
+
 class BusinessCalendar(OrganisationOwnedModel):
     """Service hours: the windows per weekday and the closed days of one calendar."""
 
@@ -53,6 +93,7 @@ class BusinessCalendar(OrganisationOwnedModel):
     )
 
     url_namespace = "calendars"
+    url_prefix = "calendar"
     writable_fields = ("name", "description", "time_zone")
 
     class Meta:
@@ -78,6 +119,14 @@ class BusinessCalendar(OrganisationOwnedModel):
         closed = [day.date for day in self.closed_days.all() if day.active]
         return Calendar(windows, time_zone=self.time_zone, closed=closed)
 
+    @property
+    def hours_summary(self) -> str:
+        """The windows in one line (see :func:`hours_summary`); prefetch ``windows``."""
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for window in self.windows.all():
+            spans.setdefault(window.weekday, []).append((window.start_minute, window.end_minute))
+        return hours_summary(spans)
+
 
 class ServiceWindow(OrganisationOwnedModel):
     """One window of service hours on a weekday, in minutes since local midnight
@@ -98,6 +147,7 @@ class ServiceWindow(OrganisationOwnedModel):
     )
 
     url_namespace = "calendars"
+    url_prefix = "window"
     changelog_parent_field = "calendar"
     writable_fields = ("calendar", "weekday", "start_minute", "end_minute")
 
@@ -110,6 +160,14 @@ class ServiceWindow(OrganisationOwnedModel):
     def __str__(self) -> str:
         start, end = minutes_label(self.start_minute), minutes_label(self.end_minute)
         return f"{self.get_weekday_display()} {start}–{end}"
+
+    @property
+    def start_label(self) -> str:
+        return minutes_label(self.start_minute)
+
+    @property
+    def end_label(self) -> str:
+        return minutes_label(self.end_minute)
 
     def clean(self) -> None:
         super().clean()
@@ -175,3 +233,20 @@ class ClosedDay(OrganisationOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The unique constraint would say so too, but for the form as a whole; this
+        # names the field (and, once it has, the constraint is not checked again).
+        if self.calendar_id is None or self.date is None:
+            return
+        other = (
+            ClosedDay.objects.filter(calendar_id=self.calendar_id, date=self.date)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if other is not None:
+            message = _("This calendar already has a closed day on this date: {name}.")
+            raise ValidationError(
+                {"date": message.format(name=other.name)}, code="duplicate_closed_day"
+            )

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import escape, format_html
@@ -138,7 +139,10 @@ def _object_html(model, pk: int, lookup: _Lookup, permissions: Iterable[str]) ->
         return escape(obj.get_full_name() or obj.get_username())
     namespace = getattr(obj, "url_namespace", "")
     if namespace and f"{namespace}.view" in permissions and hasattr(obj, "get_absolute_url"):
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), str(obj))
+        try:
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), str(obj))
+        except NoReverseMatch:  # a model whose pages are not built (yet): its name only
+            pass
     return escape(str(obj))
 
 

@@ -32,6 +32,8 @@ class OrganisationOwnedModel(models.Model):
     changelog_exclude: tuple[str, ...] = ("created_at", "updated_at", "version")
     # URL namespace of the app that shows this model; set by each model.
     url_namespace: str = ""
+    # First part of its URL names (``<prefix>_detail``); the model name if not set.
+    url_prefix: str = ""
 
     class Meta:
         abstract = True
@@ -53,7 +55,7 @@ class OrganisationOwnedModel(models.Model):
             raise ValidationError(errors)
 
     def _url(self, action: str) -> str:
-        name = f"{self.url_namespace}:{self._meta.model_name}_{action}"
+        name = f"{self.url_namespace}:{self.url_prefix or self._meta.model_name}_{action}"
         return reverse(name, kwargs={"org": self.organisation.slug, "pk": self.pk})
 
     def get_edit_url(self) -> str:

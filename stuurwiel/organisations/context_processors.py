@@ -6,6 +6,8 @@ def _menu(access) -> dict[str, bool]:
     (a role scoped to one subject opens no change feed, for instance)."""
     if access is None:
         return {}
+    from stuurwiel.agreements.models import Agreement, PriorityCell
+    from stuurwiel.calendars.models import BusinessCalendar
     from stuurwiel.changelog.models import ChangeLogEntry
     from stuurwiel.graph.models import Element, Relation, Subject
     from stuurwiel.organisations.models import Membership
@@ -15,6 +17,9 @@ def _menu(access) -> dict[str, bool]:
     lists = {
         "services": ("services.view", Service),
         "catalogue": ("services.catalogue", Service),
+        "calendars": ("calendars.view", BusinessCalendar),
+        "agreements": ("agreements.view", Agreement),
+        "priorities": ("agreements.view", PriorityCell),
         "subjects": ("graph.view", Subject),
         "elements": ("graph.view", Element),
         "relations": ("graph.view", Relation),

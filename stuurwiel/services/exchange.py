@@ -28,9 +28,18 @@ def _link_key(link: Any) -> dict[str, str] | None:
 
 def service_export(service: Any, *, for_digest: bool = False) -> dict[str, Any]:
     """The design of ``service`` as plain data (JSON-ready)."""
-    from stuurwiel.agreements.models import Agreement
+    from django.db.models import Prefetch
+
+    from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm
 
     links = list(service.links.select_related("team", "supplier").prefetch_related("canvas_items"))
+    by_id = {link.pk: link for link in links}
+
+    def link_of(row: Any, field: str) -> Any:
+        # The chain's links are fetched above; an interface, component or agreement
+        # points at one of them, so it is not joined (and built) once more per row.
+        return by_id.get(getattr(row, f"{field}_id")) or getattr(row, field)
+
     data: dict[str, Any] = {
         "name": service.name,
         "customer_value": service.customer_value,
@@ -64,40 +73,35 @@ def service_export(service: Any, *, for_digest: bool = False) -> dict[str, Any]:
                 "name": interface.name,
                 "from": "customer"
                 if interface.source_kind == "customer"
-                else _link_key(interface.source_link),
+                else _link_key(link_of(interface, "source_link")),
                 "to": "customer"
                 if interface.target_kind == "customer"
-                else _link_key(interface.target_link),
+                else _link_key(link_of(interface, "target_link")),
                 "passes": interface.passes,
                 "trigger": interface.trigger,
                 "expected_response": interface.expected_response,
                 "norm_minutes": interface.norm_minutes,
                 "norm_note": interface.norm_note,
             }
-            for interface in service.interfaces.select_related(
-                "source_link__team",
-                "source_link__supplier",
-                "target_link__team",
-                "target_link__supplier",
-            ).order_by("name", "pk")
+            for interface in service.interfaces.order_by("name", "pk")
         ],
         "infrastructure": [
             {
                 "name": component.name,
                 "kind": component.kind,
                 "element": _name(component.element),
-                "managed_by": _link_key(component.managed_by),
+                "managed_by": _link_key(link_of(component, "managed_by")),
                 "description": component.description,
             }
-            for component in service.components.select_related(
-                "element", "managed_by__team", "managed_by__supplier"
-            ).order_by("kind", "name", "pk")
+            for component in service.components.select_related("element").order_by(
+                "kind", "name", "pk"
+            )
         ],
         "agreements": [
             {
                 "kind": agreement.kind,
                 "name": agreement.name,
-                "link": _link_key(agreement.link),
+                "link": _link_key(link_of(agreement, "link")),
                 "versions": [
                     {
                         "number": version.number,
@@ -114,14 +118,21 @@ def service_export(service: Any, *, for_digest: bool = False) -> dict[str, Any]:
                                 "response_minutes": norm.response_minutes,
                                 "resolution_minutes": norm.resolution_minutes,
                             }
-                            for norm in version.norms.order_by("priority")
+                            for norm in version.norms.all()
                         ],
                     }
-                    for version in agreement.versions.select_related("calendar").order_by("number")
+                    for version in agreement.versions.all()
                 ],
             }
+            # Versions, their calendars (a few, shared) and norms in three queries, not
+            # two per agreement (the gate hashes this export on every view of an
+            # approved design).
             for agreement in Agreement.objects.filter(service=service)
-            .select_related("link__team", "link__supplier")
+            .prefetch_related(
+                Prefetch("versions", queryset=AgreementVersion.objects.order_by("number")),
+                "versions__calendar",
+                Prefetch("versions__norms", queryset=Norm.objects.order_by("priority")),
+            )
             .order_by("kind", "name", "pk")
         ],
     }

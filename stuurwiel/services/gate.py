@@ -49,9 +49,12 @@ def _url(name: str, service, **kwargs) -> str:
     return reverse(name, kwargs={"org": service.organisation.slug, **kwargs})
 
 
-def gate_conditions(service) -> list[GateCondition]:
+def gate_conditions(service, *, links=None, interfaces=None) -> list[GateCondition]:
     """The checklist, in the order a designer works through it (§11.5: first the
-    what, then the chain, then the agreements)."""
+    what, then the chain, then the agreements). A page that shows the chain passes
+    its ``links`` (with team and supplier) and ``interfaces``, so they are fetched once."""
+    from stuurwiel.agreements.consistency import service_design
+
     edit = _url("services:service_edit", service, pk=service.pk)
     canvas = _url("services:service_canvas", service, pk=service.pk)
     chain = _url("services:service_detail", service, pk=service.pk) + "#chain"
@@ -72,8 +75,10 @@ def gate_conditions(service) -> list[GateCondition]:
         by_code["owner"].gaps.append(
             Gap("owner_missing", _("Name the owner of the chain performance."), edit)
         )
-    links = list(service.links.select_related("team", "supplier"))
-    interfaces = list(service.interfaces.all())
+    if links is None:
+        links = list(service.links.select_related("team", "supplier"))
+    if interfaces is None:
+        interfaces = list(service.interfaces.all())
     if not links:
         by_code["chain"].gaps.append(
             Gap("chain_empty", _("Add at least one link (a team or a supplier)."), chain)
@@ -83,8 +88,20 @@ def gate_conditions(service) -> list[GateCondition]:
         by_code["calendar"].gaps.append(
             Gap("calendar_missing", _("Choose the service hours (a business calendar)."), edit)
         )
-    by_code["agreements"].gaps.extend(_agreement_gaps(service))
-    by_code["norms"].gaps.extend(_norm_gaps(service))
+    # Both agreement checks read the same agreements, versions and norms: fetch once.
+    agreements = service_design(service)
+    by_code["agreements"].gaps.extend(_agreement_gaps(service, agreements))
+    if by_code["agreements"].gaps:
+        # Consistency is judged on complete agreements: until then it is not met.
+        by_code["norms"].gaps.append(
+            Gap(
+                "norms_not_checkable",
+                _("Checked once the SA and every link's agreement have their norms."),
+                "",
+            )
+        )
+    else:
+        by_code["norms"].gaps.extend(_norm_gaps(service, agreements))
     by_code["approval"].gaps.extend(_approval_gaps(service, design_page))
     for condition in conditions:
         for number, gap in enumerate(condition.gaps):
@@ -198,22 +215,26 @@ def _interface_gaps(service, links, interfaces, chain: str) -> list[Gap]:
     return gaps
 
 
-def _agreement_gaps(service) -> list[Gap]:
+def _agreement_gaps(service, design) -> list[Gap]:
     from stuurwiel.agreements.consistency import agreement_gaps
 
-    return [
-        Gap(f.code, f.message, getattr(f, "fix_url", "") or "") for f in agreement_gaps(service)
-    ]
+    return _blocking(service, agreement_gaps(service, design=design))
 
 
-def _norm_gaps(service) -> list[Gap]:
+def _norm_gaps(service, design) -> list[Gap]:
     from stuurwiel.agreements.consistency import norm_findings
 
-    return [
-        Gap(f.code, f.message, getattr(f, "fix_url", "") or "")
-        for f in norm_findings(service)
-        if getattr(f, "severity", "error") == "error"
-    ]
+    return _blocking(service, norm_findings(service, design=design))
+
+
+def _blocking(service, findings) -> list[Gap]:
+    """The agreements' findings that hold a service back (errors; a warning such
+    as a version still in draft is shown on the agreements page, not here)."""
+    page = reverse(
+        "agreements:service_agreements",
+        kwargs={"org": service.organisation.slug, "service": service.pk},
+    )
+    return [Gap(f.code, f.message, page) for f in findings if f.severity == "error"]
 
 
 def _approval_gaps(service, page: str) -> list[Gap]:

@@ -46,29 +46,41 @@ def requester_catalogue(organisation) -> QuerySet[Service]:
     )
 
 
+def _known(rows, field: str, objects: dict) -> None:
+    """Give each row's ``field`` the object already fetched (by id), instead of
+    joining or fetching it again; an id not among them is left to load as usual."""
+    for row in rows:
+        obj = objects.get(getattr(row, f"{field}_id"))
+        if obj is not None:
+            setattr(row, field, obj)
+
+
 def service_page(service: Service) -> dict:
-    """Everything the service page shows, in a fixed number of queries."""
+    """Everything the service page shows, in a fixed number of queries. The
+    interfaces and components point at the links fetched here, and every row (its
+    URL names the organisation's slug) at the service's organisation: a part and
+    its model element are in the service's organisation (``clean()`` refuses
+    others), so nothing is fetched or built twice."""
+    organisation = {service.organisation_id: service.organisation}
     links = list(
         Link.objects.filter(service=service)
         .select_related("team", "supplier")
         .prefetch_related("canvas_items")
         .order_by("position", "id")
     )
-    interfaces = list(
-        Interface.objects.filter(service=service)
-        .select_related(
-            "source_link__team",
-            "source_link__supplier",
-            "target_link__team",
-            "target_link__supplier",
-        )
-        .order_by("id")
-    )
+    by_id = {link.pk: link for link in links}
+    interfaces = list(Interface.objects.filter(service=service).order_by("id"))
+    _known(interfaces, "source_link", by_id)
+    _known(interfaces, "target_link", by_id)
     components = list(
         InfrastructureComponent.objects.filter(service=service)
-        .select_related("element", "managed_by__team", "managed_by__supplier")
+        .select_related("element")
         .order_by("kind", "name", "id")
     )
+    _known(components, "managed_by", by_id)
+    elements = [component.element for component in components if component.element_id]
+    for rows in (links, interfaces, components, elements):
+        _known(rows, "organisation", organisation)
     approvals = list(
         DesignApproval.objects.filter(service=service).order_by("-created_at", "-id")[:20]
     )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from stuurwiel.services.views import canvas, catalogue, chain
 from stuurwiel.services.views import design as design_views
+from stuurwiel.services.views import diagram as diagram_views
 from stuurwiel.services.views import pilot as pilot_views
 
 app_name = "services"
@@ -25,6 +26,17 @@ urlpatterns = [
         name="service_transition",
     ),
     path("<int:pk>/approve/", design_views.ServiceApproveView.as_view(), name="service_approve"),
+    # --- chain diagram ---
+    path(
+        "<int:pk>/chain/diagram/",
+        diagram_views.ChainDiagramView.as_view(),
+        name="service_chain_diagram",
+    ),
+    path(
+        "<int:pk>/chain/diagram.svg",
+        diagram_views.ChainDiagramSvgView.as_view(),
+        name="service_chain_svg",
+    ),
     # --- canvas ---
     path("<int:pk>/canvas/", canvas.ServiceCanvasView.as_view(), name="service_canvas"),
     path("<int:pk>/canvas/add/", canvas.CanvasItemAddView.as_view(), name="service_canvas_add"),

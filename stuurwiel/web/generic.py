@@ -70,7 +70,8 @@ class ObjectMixin(OrganisationViewMixin):
         return obj
 
     def url_name(self, action: str) -> str:
-        return f"{self.model.url_namespace}:{self.model._meta.model_name}_{action}"
+        prefix = getattr(self.model, "url_prefix", "") or self.model._meta.model_name
+        return f"{self.model.url_namespace}:{prefix}_{action}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -252,9 +253,11 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
             messages.error(request, exc.message)
             return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("“{name}” has been deleted.").format(name=obj))
-        return HttpResponseRedirect(
-            reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})
-        )
+        return HttpResponseRedirect(self.deleted_url(obj))
+
+    def deleted_url(self, obj) -> str:
+        """Where to go after deleting ``obj``: its list."""
+        return reverse(self.url_name("list"), kwargs={"org": self.organisation.slug})
 
 
 class ObjectHistoryView(ObjectMixin, TemplateView):

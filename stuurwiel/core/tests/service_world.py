@@ -115,7 +115,11 @@ def service_design(
     version = AgreementVersion.objects.create(organisation=org, agreement=sa, number=1)
     objects[AgreementVersion] = version
     objects[Norm] = Norm.objects.create(
-        organisation=org, version=version, priority=1, response_minutes=60, resolution_minutes=480
+        organisation=org,
+        agreement_version=version,
+        priority=1,
+        response_minutes=60,
+        resolution_minutes=480,
     )
     uc = Agreement.objects.create(
         organisation=org, service=service, kind="uc", link=supplier_link, name=f"UC {name}"

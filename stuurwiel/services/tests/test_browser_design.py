@@ -19,9 +19,9 @@ pytestmark = [
 ]
 
 
-def _save(page):
-    page.get_by_role("button", name="Opslaan", exact=True).click()
-    page.get_by_text("is opgeslagen").first.wait_for()
+def _save(tab):
+    tab.get_by_role("button", name="Opslaan", exact=True).click()
+    tab.get_by_text("is opgeslagen").first.wait_for()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,18 +43,18 @@ def test_a_service_is_designed_from_empty_to_live(page, live_server, org_a, make
     page.get_by_role("link", name="Service toevoegen").click()
     page.get_by_label("Naam").fill("Verhuizing doorgeven")
     page.get_by_label("Waarde voor de afnemer").fill("Eén keer doorgeven, alles geregeld.")
-    page.get_by_label("Omschrijving voor aanvragers").fill("Geef uw verhuizing door.")
+    page.get_by_label("Beschrijving voor aanvragers").fill("Geef uw verhuizing door.")
     page.get_by_label("Eigenaar van de ketenprestatie").select_option(label="Esther Koster")
     page.get_by_label("Inwoners").check()
     _save(page)
     service = Service.objects.get(organisation=org_a)
-    page.get_by_role("button", name="Ontwerpen starten").click()
+    page.get_by_role("button", name="Beginnen met ontwerpen").click()
     page.get_by_text("is nu in ontwerp").wait_for()
 
     # 2. The canvas: one facility and the support, every cell filled.
     for section in ("Voorziening", "Ondersteuning"):
         page.goto(f"{base}/services/canvas-items/add/?service={service.pk}")
-        page.get_by_label("Onderdeel", exact=True).select_option(label=section)
+        page.locator("#id_section").select_option(label=section)
         page.get_by_label("Naam").fill(f"{section} verhuizing")
         for area in page.locator(f"textarea[data-section='{section.lower()}']").all():
             area.fill("Ingevuld door de ontwerper.")
@@ -74,11 +74,11 @@ def test_a_service_is_designed_from_empty_to_live(page, live_server, org_a, make
         page.goto(f"{base}/services/interfaces/add/?service={service.pk}")
         page.get_by_label("Naam").fill(name)
         if source is None:
-            page.get_by_label("Van", exact=True).select_option("customer")
+            page.locator("#id_source_kind").select_option("customer")
         else:
             page.get_by_label("Van schakel").select_option(label=source)
         page.get_by_label("Naar schakel").select_option(label=target)
-        page.get_by_label("Wat wordt overgedragen").fill("De verhuisgegevens")
+        page.get_by_label("Wat er wordt overgedragen").fill("De verhuisgegevens")
         _save(page)
     page.goto(f"{base}/services/{service.pk}/gate/")
     page.screenshot(path=SHOTS / "service-gate-open-nl.png", full_page=True)

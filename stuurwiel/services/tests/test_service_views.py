@@ -163,6 +163,21 @@ def test_the_requester_catalogue_shows_live_services_only(client, org_a, archite
     assert client.get(_url("service_list", org_a)).status_code == 403
 
 
+def test_the_requester_catalogue_shows_a_page_of_services_at_a_time(
+    client, org_a, architect, make_member, settings
+):
+    settings.STUURWIEL_LIST_PAGE_SIZE = 2
+    for name in ("Afval", "Bijstand", "Cultuurpas"):
+        live = services.service_create(organisation=org_a, by=architect, data={"name": name})
+        Service.objects.filter(pk=live.pk).update(status=ServiceStatus.LIVE)
+    client.force_login(make_member(org_a, Role.REQUESTER, username="inwoner"))
+    first = client.get(_url("requester_catalogue", org_a))
+    second = client.get(_url("requester_catalogue", org_a), {"page": 2})
+    assert [s.name for s in first.context["services"]] == ["Afval", "Bijstand"]
+    assert [s.name for s in second.context["services"]] == ["Cultuurpas"]
+    assert 'rel="next"' in first.content.decode()
+
+
 def test_a_services_subject_follows_the_service_and_is_not_renamed_alone(org_a, architect):
     from django.core.exceptions import ValidationError
 

@@ -4,6 +4,8 @@ the customers' words)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -21,9 +23,9 @@ class ServiceListView(generic.ObjectListView):
     filterset_class = filtersets.ServiceFilterSet
     columns = [
         Column("name", _("Service"), link=True),
-        Column("get_status_display", _("Design state")),
+        Column("status", _("Design state")),
         Column("owner", _("Owner of the chain performance")),
-        Column("get_form_display", _("Form")),
+        Column("form", _("Form")),
         Column("link_count", _("Links")),
         Column("interface_count", _("Interfaces")),
     ]
@@ -40,9 +42,12 @@ class ServiceDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         service = context["object"]
-        conditions = gate.gate_conditions(service)
+        page = selectors.service_page(service)
+        conditions = gate.gate_conditions(
+            service, links=page["links"], interfaces=page["interfaces"]
+        )
         context.update(
-            selectors.service_page(service),
+            page,
             conditions=conditions,
             gate_open=all(condition.met for condition in conditions),
             transitions=[ServiceStatus(to) for to in services.TRANSITIONS.get(service.status, ())],
@@ -79,5 +84,11 @@ class RequesterCatalogueView(OrganisationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["services"] = list(selectors.requester_catalogue(self.organisation))
+        # A page at a time, as every list: with 1,000 live services on one page,
+        # rendering the cards alone took longer than the 100 ms the page may take.
+        paginator = Paginator(
+            selectors.requester_catalogue(self.organisation), settings.STUURWIEL_LIST_PAGE_SIZE
+        )
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(page=page, services=page.object_list)
         return context

@@ -26,6 +26,10 @@ class _PartEditView(generic.ObjectEditView):
 
 class _PartDeleteView(generic.ObjectDeleteView):
     area = "services"
+    anchor = ""
+
+    def deleted_url(self, obj) -> str:
+        return f"{obj.service.get_absolute_url()}#{self.anchor}"
 
 
 # --- Links ---------------------------------------------------------------------
@@ -66,6 +70,7 @@ class LinkEditView(_PartEditView):
 class LinkDeleteView(_PartDeleteView):
     queryset = selectors.link_queryset()
     delete_service = services.link_delete
+    anchor = "chain"
 
 
 class LinkHistoryView(generic.ObjectHistoryView):
@@ -93,9 +98,9 @@ class InterfaceDetailView(generic.ObjectDetailView):
     queryset = selectors.interface_queryset()
     detail_fields = [
         Column("service", _("Service")),
-        Column("get_source_kind_display", _("From")),
+        Column("source_kind", _("From")),
         Column("source_link", _("From link")),
-        Column("get_target_kind_display", _("To")),
+        Column("target_kind", _("To")),
         Column("target_link", _("To link")),
         Column("passes", _("What passes")),
         Column("trigger", _("Trigger")),
@@ -116,6 +121,7 @@ class InterfaceEditView(_PartEditView):
 class InterfaceDeleteView(_PartDeleteView):
     queryset = selectors.interface_queryset()
     delete_service = services.interface_delete
+    anchor = "interfaces"
 
 
 class InterfaceHistoryView(generic.ObjectHistoryView):
@@ -132,7 +138,7 @@ class ComponentListView(generic.ObjectListView):
     filterset_class = filtersets.InfrastructureComponentFilterSet
     columns = [
         Column("name", _("Component"), link=True),
-        Column("get_kind_display", _("Kind")),
+        Column("kind", _("Kind")),
         Column("service", _("Service")),
         Column("managed_by", _("Managed by")),
         Column("element", _("Model element")),
@@ -144,7 +150,7 @@ class ComponentDetailView(generic.ObjectDetailView):
     queryset = selectors.component_queryset()
     detail_fields = [
         Column("service", _("Service")),
-        Column("get_kind_display", _("Kind")),
+        Column("kind", _("Kind")),
         Column("managed_by", _("Managed by")),
         Column("element", _("Model element")),
         Column("description", _("Description")),
@@ -162,6 +168,7 @@ class ComponentEditView(_PartEditView):
 class ComponentDeleteView(_PartDeleteView):
     queryset = selectors.component_queryset()
     delete_service = services.component_delete
+    anchor = "infrastructure"
 
 
 class ComponentHistoryView(generic.ObjectHistoryView):
@@ -200,6 +207,13 @@ class CanvasItemEditView(_PartEditView):
 class CanvasItemDeleteView(_PartDeleteView):
     queryset = selectors.canvas_item_queryset()
     delete_service = services.canvas_item_delete
+
+    def deleted_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "services:service_canvas", kwargs={"org": obj.organisation.slug, "pk": obj.service_id}
+        )
 
 
 class CanvasItemHistoryView(generic.ObjectHistoryView):

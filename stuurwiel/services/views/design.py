@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.organisations import access
-from stuurwiel.services import forms, gate, selectors, services
+from stuurwiel.services import design, forms, gate, selectors, services
 from stuurwiel.services.choices import ServiceStatus
 from stuurwiel.web import generic
 
@@ -39,6 +39,7 @@ def _gate_context(member_access, service) -> dict:
         "approvals": list(service.approvals.order_by("-created_at", "-id")),
         "may_approve": access.permitted(member_access, "approve", service),
         "in_design": service.status == ServiceStatus.IN_DESIGN,
+        "is_designer": getattr(member_access.user, "pk", None) in design.designer_ids(service),
     }
 
 
