@@ -10,7 +10,9 @@ approved by the approver — refused by the services app if the approver wrote
 any of the design (§14.6) — and live through the design gate (§20.3). A gate
 refusal stops the load like any data problem, listing the gaps.
 
-Calendars and agreements are written through :mod:`stuurwiel.demo.interim`.
+Calendars and agreements are written through their apps' services: a calendar
+with its windows and the Dutch holidays copied in; an agreement with version 1
+filled in as a draft and then put in force.
 
 Idempotence: a design is written only together with its new service. When the
 service exists, its design and status are left alone (and counted as skipped,
@@ -22,14 +24,18 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from stuurwiel.agreements import services as agreement_services
+from stuurwiel.agreements.choices import VersionStatus
+from stuurwiel.agreements.models import AgreementVersion
+from stuurwiel.calendars import services as calendar_services
 from stuurwiel.calendars.businesstime import dutch_holidays
 from stuurwiel.calendars.choices import ClosedDayKind
 from stuurwiel.calendars.models import BusinessCalendar
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
-from stuurwiel.demo import interim
 from stuurwiel.demo.dataset import CUSTOMER_END, WEEKDAYS, element_key, link_name, parse_hours
 from stuurwiel.demo.errors import DemoDataInvalid
 from stuurwiel.demo.service_checks import APPROVED_STATUSES
@@ -129,18 +135,23 @@ def calendars_write(w: _Writer) -> None:
     for item in w.ds.section("calendars"):
         existing = BusinessCalendar.objects.filter(organisation=w.org, name=item["name"]).first()
         windows = _windows(item)
-        closed = _closed_days(item)
+        holidays = item.get("holidays")
+        closing = item.get("closed_days") or []
         if existing is not None:
             w.calendars[item["name"]] = existing
             w.outcome.skipped["calendar"] += 1
             w.outcome.skipped["service window"] += len(windows)
-            w.outcome.skipped["closed day"] += len(closed)
+            w.outcome.skipped["closed day"] += len(closing) + (
+                len(dutch_holidays(holidays["from"], holidays["until"])) if holidays else 0
+            )
             continue
         data = {k: item[k] for k in ("name", "description", "time_zone") if k in item}
-        calendar = interim.calendar_create(organisation=w.org, by=w.by, data=data, reason=w.reason)
+        calendar = calendar_services.calendar_create(
+            organisation=w.org, by=w.by, data=data, reason=w.reason
+        )
         w.outcome.created["calendar"] += 1
         for weekday, start, end in windows:
-            interim.window_create(
+            calendar_services.window_create(
                 organisation=w.org,
                 by=w.by,
                 data={
@@ -151,12 +162,30 @@ def calendars_write(w: _Writer) -> None:
                 },
                 reason=w.reason,
             )
-        for day in closed:
-            interim.closed_day_create(
-                organisation=w.org, by=w.by, data={"calendar": calendar, **day}, reason=w.reason
-            )
         w.outcome.created["service window"] += len(windows)
-        w.outcome.created["closed day"] += len(closed)
+        if holidays:
+            added = calendar_services.calendar_holidays_copy(
+                calendar=calendar,
+                first_year=holidays["from"],
+                last_year=holidays["until"],
+                by=w.by,
+                reason=w.reason,
+            )
+            w.outcome.created["closed day"] += len(added.created)
+        for day in closing:
+            calendar_services.closed_day_create(
+                organisation=w.org,
+                by=w.by,
+                data={
+                    "calendar": calendar,
+                    "date": datetime.date.fromisoformat(day["date"]),
+                    "name": day["name"],
+                    "kind": ClosedDayKind.CLOSING,
+                    "active": day.get("active", True),
+                },
+                reason=w.reason,
+            )
+        w.outcome.created["closed day"] += len(closing)
         w.calendars[item["name"]] = calendar
 
 
@@ -170,28 +199,6 @@ def _windows(item: dict[str, Any]) -> list[tuple[int, int, int]]:
     return sorted(found)
 
 
-def _closed_days(item: dict[str, Any]) -> list[dict[str, Any]]:
-    """The public holidays of the years asked for, then the file's own closing days."""
-    days: dict[datetime.date, dict[str, Any]] = {}
-    if item.get("holidays"):
-        for row in dutch_holidays(item["holidays"]["from"], item["holidays"]["until"]):
-            days[row.date] = {
-                "date": row.date,
-                "name": row.name,
-                "kind": ClosedDayKind.HOLIDAY,
-                "active": row.active,
-            }
-    for day in item.get("closed_days") or []:
-        date = datetime.date.fromisoformat(day["date"])
-        days[date] = {
-            "date": date,
-            "name": day["name"],
-            "kind": ClosedDayKind.CLOSING,
-            "active": day.get("active", True),
-        }
-    return [days[date] for date in sorted(days)]
-
-
 # --- Service designs ---------------------------------------------------------------
 
 
@@ -202,7 +209,15 @@ def service_designs_write(w: _Writer) -> None:
         if service.pk not in w.new_services:
             _count(w, spec, w.outcome.skipped)
             continue
-        _Design(w, service, spec, users, path).write()
+        try:
+            _Design(w, service, spec, users, path).write()
+        except ValidationError as exc:
+            # A rule of the services that phase 1 does not repeat: name the service.
+            message = _("“{name}” cannot be written as described: {reason}")
+            raise DemoDataInvalid(
+                w.ds.problem(path, message.format(name=service, reason=reason))
+                for reason in exc.messages
+            ) from exc
 
 
 def _count(w: _Writer, spec: dict[str, Any], counter) -> None:
@@ -309,37 +324,34 @@ class _Design:
         return data
 
     def _agreement(self, spec: dict[str, Any]) -> None:
+        """The agreement with its version 1: filled in while a draft, then put in
+        force (from the day of loading) unless the file keeps it a draft."""
         data: dict[str, Any] = {"service": self.service, "kind": spec["kind"], "name": spec["name"]}
         if spec.get("link"):
             data["link"] = self.links[spec["link"]]
-        agreement = interim.agreement_create(data=data, **self.kwargs())
+        agreement = agreement_services.agreement_create(data=data, **self.kwargs())
+        draft = AgreementVersion.objects.get(agreement=agreement, number=1)
         version_spec = spec["version"]
-        valid_from = version_spec.get("valid_from")
-        version = interim.version_create(
-            agreement=agreement,
+        draft = agreement_services.version_update(
+            instance=draft,
+            by=self.designer,
             data=self._version_data(version_spec),
-            in_force_from=(
-                datetime.date.fromisoformat(valid_from)
-                if valid_from and version_spec.get("status", "active") == "active"
-                else None
-            ),
-            **self.kwargs(),
+            version=draft.version,
+            reason=self.w.reason,
         )
-        for priority, response, resolution in version_spec["norms"]:
-            interim.norm_create(
-                data={
-                    "version": version,
-                    "priority": priority,
-                    "response_minutes": response,
-                    "resolution_minutes": resolution,
-                },
-                **self.kwargs(),
+        if version_spec.get("status", VersionStatus.ACTIVE) == VersionStatus.ACTIVE:
+            agreement_services.version_activate(
+                instance=draft, by=self.designer, version=draft.version, reason=self.w.reason
             )
 
     def _version_data(self, spec: dict[str, Any]) -> dict[str, Any]:
         data: dict[str, Any] = {
             "facility_functionality": spec.get("facility_functionality", ""),
             "notes": _notes(spec),
+            "norms": [
+                {"priority": p, "response_minutes": response, "resolution_minutes": resolution}
+                for p, response, resolution in spec["norms"]
+            ],
         }
         if spec.get("calendar"):
             data["calendar"] = self.w.calendars[spec["calendar"]]

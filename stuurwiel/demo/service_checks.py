@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from stuurwiel.agreements.choices import AgreementKind, VersionStatus
+from stuurwiel.agreements.library import priority_library
+from stuurwiel.calendars.businesstime import dutch_holidays
 from stuurwiel.calendars.models import validate_time_zone
 from stuurwiel.demo.dataset import (
     CUSTOMER_END,
@@ -61,6 +63,7 @@ class _DesignChecker:
         self.roles = {user["username"]: user["roles"] for user in self.ds.section("users")}
         self.sections = {section.ref_id: section for section in design.canvas_sections()}
         self.steps = {step.ref_id for step in design.process_steps()}
+        self.priorities = priority_library().priorities
 
     def run(self) -> None:
         for index, calendar in enumerate(self.ds.section("calendars")):
@@ -103,15 +106,21 @@ class _DesignChecker:
                         self.c.add((*at, "hours", h_index), message.format(value=text))
                     taken.setdefault(day, []).append(hours)
         holidays = calendar.get("holidays")
+        public: set[datetime.date] = set()
         if holidays and holidays["from"] > holidays["until"]:
             self.c.add((*path, "holidays", "until"), _("The last year comes before the first."))
+        elif holidays:
+            public = {row.date for row in dutch_holidays(holidays["from"], holidays["until"])}
         seen: set[str] = set()
         for d_index, day in enumerate(calendar.get("closed_days") or []):
             at = (*path, "closed_days", d_index, "date")
-            if _date(day["date"]) is None:
+            date = _date(day["date"])
+            if date is None:
                 self.c.add(at, _("“{value}” is not a date.").format(value=day["date"]))
             elif day["date"] in seen:
                 self.c.add(at, _("This day is closed twice."))
+            elif date in public:
+                self.c.add(at, _("This day is a public holiday of the years copied already."))
             seen.add(day["date"])
 
     # --- services
@@ -299,11 +308,6 @@ class _DesignChecker:
         if status not in allowed:
             message = _("Unknown value “{value}”; choose one of: {choices}.")
             self.c.add((*path, "status"), message.format(value=status, choices=", ".join(allowed)))
-        if status == VersionStatus.ACTIVE and not version.get("valid_from"):
-            self.c.add((*path, "valid_from"), _("Say from when the version is in force."))
-        if version.get("valid_from") and _date(version["valid_from"]) is None:
-            message = _("“{value}” is not a date.").format(value=version["valid_from"])
-            self.c.add((*path, "valid_from"), message)
         self.c.known((*path, "calendar"), version.get("calendar"), self.calendars, _("calendar"))
         priorities: set[int] = set()
         for index, (priority, response, resolution) in enumerate(version["norms"]):
@@ -314,6 +318,10 @@ class _DesignChecker:
             priorities.add(priority)
             if resolution < response:
                 self.c.add(at, _("Resolution cannot come before the response."))
+        missing = [str(p) for p in self.priorities if p not in priorities]
+        if status == VersionStatus.ACTIVE and missing:
+            message = _("A version in force has a norm for every priority; add {priorities}.")
+            self.c.add((*path, "norms"), message.format(priorities=", ".join(missing)))
 
 
 def _date(text: Any) -> datetime.date | None:

@@ -90,12 +90,13 @@ def test_the_draft_service_fails_the_gate_and_says_why(middenstad):
         "customer_interface_missing",
         "link_without_interface",
         "sa_missing",
-        "link_agreement_missing",
+        "agreement_missing",
         "calendar_missing",
+        "norms_not_checkable",
         "approval_missing",
     }
     # One gap per link without an interface and per link without its agreement.
-    assert codes.count("link_without_interface") == codes.count("link_agreement_missing") == 2
+    assert codes.count("link_without_interface") == codes.count("agreement_missing") == 2
     assert not service.approvals.exists()
 
 
@@ -133,7 +134,7 @@ def test_every_agreement_of_a_live_service_is_in_force_with_a_norm_per_priority(
     assert agreements.exclude(kind=AgreementKind.SA).count() == service.links.count()
     for agreement in agreements:
         [version] = agreement.versions.all()
-        assert version.status == VersionStatus.ACTIVE and version.valid_from is not None
+        assert version.status == VersionStatus.ACTIVE and version.activated_by is not None
         assert version.calendar is not None
         assert sorted(n.priority for n in version.norms.all()) == [1, 2, 3, 4, 5]
     assert norm_findings(service) == []
@@ -164,7 +165,7 @@ def test_the_statutory_six_plus_two_weeks_bound_the_wmo_norms(middenstad):
     sa = Agreement.objects.get(
         service__organisation=middenstad, service__name="Wmo-aanvraag", kind="sa"
     )
-    resolutions = Norm.objects.filter(version__agreement=sa).values_list(
+    resolutions = Norm.objects.filter(agreement_version__agreement=sa).values_list(
         "resolution_minutes", flat=True
     )
     assert max(resolutions) == 8 * 5 * 480

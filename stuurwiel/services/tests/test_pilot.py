@@ -119,7 +119,7 @@ def _designed(org, by, name="Verhuizing doorgeven"):
         for priority in range(1, 6):
             Norm.objects.create(
                 organisation=org,
-                version=version,
+                agreement_version=version,
                 priority=priority,
                 response_minutes=30,
                 resolution_minutes=480 * priority,
