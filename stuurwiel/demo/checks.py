@@ -4,7 +4,8 @@
 (:func:`~stuurwiel.demo.dataset.parse_dataset`), then checks what a schema cannot —
 names that must be unique and must exist, choices that must be valid, framework
 parts and link types that must be loaded, relations whose ends must exist and
-that must respect their link type — and raises
+that must respect their link type, calendars and service designs
+(:mod:`stuurwiel.demo.service_checks`) — and raises
 :class:`~stuurwiel.demo.errors.DemoDataInvalid` listing every problem of every file.
 The allowed values come from the models' choices, so the checks follow the code.
 """
@@ -30,6 +31,7 @@ from stuurwiel.demo.dataset import (
     split_role,
 )
 from stuurwiel.demo.errors import DemoDataInvalid, DemoProblem
+from stuurwiel.demo.service_checks import check_designs
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
 from stuurwiel.graph.choices import ElementType, RelationType, SubjectKind, SubjectStatus
 from stuurwiel.organisations.choices import Role
@@ -99,6 +101,7 @@ class _Checker:
         self._check_suppliers_and_stakeholders()
         self._check_subjects()
         self._check_relations()
+        check_designs(self)
         return self.problems
 
     # --- helpers

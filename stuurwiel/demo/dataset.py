@@ -89,6 +89,14 @@ class DemoDataset:
             found.append((relation, None, ("relations", r_index)))
         return found
 
+    def services(self) -> list[tuple[dict[str, Any], dict[str, Any], PathSteps]]:
+        """Every subject with a service design: (subject, its ``service``, the path)."""
+        return [
+            (subject, subject["service"], ("subjects", index, "service"))
+            for index, subject in enumerate(self.section("subjects"))
+            if subject.get("service") is not None
+        ]
+
 
 def element_key(reference: str, subject: str | None) -> tuple[str | None, str]:
     """``"Subject :: Element"`` or, under a subject, a bare ``"Element"`` →
@@ -104,6 +112,36 @@ def split_role(spec: str) -> tuple[str, str | None]:
     ``"service_owner@Verhuizing doorgeven"`` → the role scoped to that subject."""
     role, _at, subject = spec.partition("@")
     return role.strip(), (subject.strip() or None)
+
+
+#: Weekdays as the data files write them (Dutch), to ISO numbers.
+WEEKDAYS = {"ma": 1, "di": 2, "wo": 3, "do": 4, "vr": 5, "za": 6, "zo": 7}
+#: The customer end of an interface (any other end names a link's team or supplier).
+CUSTOMER_END = "customer"
+
+
+def parse_hours(text: str) -> tuple[int, int] | None:
+    """``"08:30-12:30"`` → minutes since midnight ``(510, 750)``; 24:00 may end a
+    window. None when the text is no valid window."""
+    start_text, _dash, end_text = text.partition("-")
+    try:
+        bounds = [tuple(int(part) for part in t.split(":")) for t in (start_text, end_text)]
+    except ValueError:
+        return None
+    minutes = []
+    for hours, mins in bounds:
+        if not (0 <= mins < 60 and 0 <= hours <= 24) or (hours == 24 and mins):
+            return None
+        minutes.append(hours * 60 + mins)
+    start, end = minutes
+    if start >= 24 * 60 or end <= start:
+        return None
+    return start, end
+
+
+def link_name(link: dict[str, Any]) -> str:
+    """The name a link goes by in a data file: its team's or its supplier's."""
+    return link.get("team") or link.get("supplier") or ""
 
 
 def split_name(name: str) -> tuple[str, str]:

@@ -6,7 +6,10 @@ Model
     :class:`~stuurwiel.demo.errors.DemoDataInvalid` and nothing of the demo is
     written), then writes each organisation in one transaction. Every object is
     written by its app's service, so the change log records each one with the
-    acting user (``by``) and the reason "demo: <file>".
+    acting user (``by``) and the reason "demo: <file>". Calendars and service
+    designs follow the memberships (:mod:`stuurwiel.demo.design_writer`): each
+    design is written as its designer and taken to its status through the design
+    gate, so the demo shows the real path.
 
 Idempotence
     Objects are matched by natural key — organisation by slug, users by username,
@@ -29,6 +32,7 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from stuurwiel.calendars.models import BusinessCalendar
 from stuurwiel.demo.checks import validate_datasets
 from stuurwiel.demo.dataset import (
     DemoDataset,
@@ -36,6 +40,11 @@ from stuurwiel.demo.dataset import (
     element_key,
     split_name,
     split_role,
+)
+from stuurwiel.demo.design_writer import (
+    calendars_write,
+    service_designs_write,
+    service_subject_ensure,
 )
 from stuurwiel.frameworks.loader import LoadReport
 from stuurwiel.frameworks.services import framework_defaults_load
@@ -53,6 +62,7 @@ from stuurwiel.parties.services import (
     team_create,
     team_update,
 )
+from stuurwiel.services.models import Service
 
 T = TypeVar("T")
 
@@ -105,9 +115,12 @@ def demo_load(*, by: Any = None, paths: Iterable[str | Path] | None = None) -> D
     ``stuurwiel/demo/data/``); see the module docstring."""
     report = DemoReport(frameworks=framework_defaults_load(by=by))
     datasets = validate_datasets(list(paths) if paths is not None else bundled_dataset_paths())
-    for dataset in datasets:
-        report.organisations.append(demo_dataset_load(dataset=dataset, by=by))
-        report.logins.extend(dataset_logins(dataset))
+    # One transaction around all organisations too: a refusal found while writing
+    # (the design gate of a service the file puts live) leaves nothing behind.
+    with transaction.atomic():
+        for dataset in datasets:
+            report.organisations.append(demo_dataset_load(dataset=dataset, by=by))
+            report.logins.extend(dataset_logins(dataset))
     return report
 
 
@@ -145,6 +158,9 @@ class _Writer:
         self.suppliers: dict[str, Supplier] = {}
         self.subjects: dict[str, Subject] = {}
         self.elements: dict[tuple[str, str], Element] = {}
+        self.services: dict[str, Service] = {}
+        self.new_services: set[int] = set()  # made in this run: their design is written
+        self.calendars: dict[str, BusinessCalendar] = {}
 
     def run(self) -> OrganisationOutcome:
         self.org = self._organisation()
@@ -159,6 +175,9 @@ class _Writer:
         self._relations()
         self._memberships()
         self._person_accounts()
+        # After the memberships: a design is written as its designer, a member.
+        calendars_write(self)
+        service_designs_write(self)
         return self.outcome
 
     def ensure(self, label: str, existing: T | None, create: Callable[..., T], **kwargs) -> T:
@@ -285,6 +304,9 @@ class _Writer:
 
     def _subjects(self) -> None:
         for item in self.ds.section("subjects"):
+            if item.get("service") is not None:
+                self.subjects[item["name"]] = service_subject_ensure(self, item)
+                continue
             data = {k: item[k] for k in ("name", "kind", "status", "description") if k in item}
             data["owner"] = self._person(item.get("owner"))
             data["frameworks"] = [self.ds.frameworks[ref] for ref in item["frameworks"]]

@@ -46,6 +46,7 @@ ATTRIBUTE_LABELS = {
     "generic_step": _("generic step"),
     "governance_question": _("governance question"),
     "guard_rails": _("guard rails"),
+    "guard_rails_per_step": _("guard rails per step"),
     "horizon": _("horizon"),
     "horizon_long_term": _("long-term horizon"),
     "horizon_short_term": _("short-term horizon"),

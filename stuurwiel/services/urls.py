@@ -4,6 +4,7 @@ from stuurwiel.services.views import canvas, catalogue, chain
 from stuurwiel.services.views import design as design_views
 from stuurwiel.services.views import diagram as diagram_views
 from stuurwiel.services.views import exchange as exchange_views
+from stuurwiel.services.views import pilot as pilot_views
 
 app_name = "services"
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/edit/", catalogue.ServiceEditView.as_view(), name="service_edit"),
     path("<int:pk>/delete/", catalogue.ServiceDeleteView.as_view(), name="service_delete"),
     path("<int:pk>/history/", catalogue.ServiceHistoryView.as_view(), name="service_history"),
+    # --- pilot path ---
+    path("pilot/", pilot_views.PilotPathView.as_view(), name="pilot_path"),
     # --- design gate and decisions ---
     path("<int:pk>/gate/", design_views.ServiceGateView.as_view(), name="service_gate"),
     path(

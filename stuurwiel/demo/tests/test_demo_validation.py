@@ -144,3 +144,122 @@ def test_command_lists_every_problem_and_fails(frameworks, bad_file):
     assert "optimum:bestaat-niet" in err.getvalue()
     assert "Verdwenen element" in err.getvalue()
     assert not Organisation.objects.filter(slug="foutdorp").exists()
+
+
+SERVICE_FILE = """\
+organisation: {{slug: dienstdorp, name: Gemeente Dienstdorp}}
+password: Stuurwiel-demo-2026
+users:
+  - {{username: dd_architect, person: Ans Appel, roles: [architect]}}
+  - {{username: dd_manager, person: Bert Bos, roles: [manager]}}
+  - {{username: dd_owner, person: Cor Dijk, roles: ["service_owner@Andere dienst"]}}
+teams:
+  - {{name: Loket, domain: Dienstverlening, coordinator: Cor Dijk}}
+persons:
+  - {{name: Ans Appel, email: ans@dienstdorp.example}}
+  - {{name: Bert Bos, email: bert@dienstdorp.example}}
+  - {{name: Cor Dijk, team: Loket, email: cor@dienstdorp.example}}
+calendars:
+  - name: Kantoor
+    windows:
+      - {{days: [ma, di, xx], hours: ["09:00-17:00", "12:00-13:00", "18:00-17:00"]}}
+subjects:
+  - name: Andere dienst
+    kind: service
+    frameworks: [usm]
+    elements: []
+  - name: Dienst
+    kind: service
+    frameworks: [usm]
+    elements: []
+    service:
+      status: {status}
+      designer: {designer}
+      approval: {{by: {approver}}}
+      canvas:
+        - {{section: voorziening, name: V, values: {{voorziening-goederen: Iets, kleur: rood}}}}
+      links:
+        - {{team: Loket, steps: [uitvoeren-aannemen, bestaat-niet], canvas: [V, W]}}
+      interfaces:
+        - {{name: Vraag, from: customer, to: Nergens}}
+      agreements:
+        - kind: ola
+          name: OLA
+          link: Loket
+          version: {{norms: [[1, 60, 30]]}}
+"""
+
+
+def _service_file(tmp_path: Path, **values: str) -> Path:
+    path = tmp_path / "dienstdorp.yaml"
+    defaults = {"status": "live", "designer": "dd_architect", "approver": "dd_manager"}
+    path.write_text(SERVICE_FILE.format(**{**defaults, **values}), encoding="utf-8")
+    return path
+
+
+def test_a_service_design_is_checked_against_the_file_and_the_usm_library(frameworks, tmp_path):
+    with pytest.raises(DemoDataInvalid) as caught:
+        validate_datasets([_service_file(tmp_path, approver="dd_architect")])
+    problems = {problem.path: problem.message for problem in caught.value.problems}
+    design = "subjects[1].service"
+    assert {
+        "calendars[0].windows[0].days[2]",  # unknown day
+        "calendars[0].windows[0].hours[1]",  # overlaps 09:00-17:00
+        "calendars[0].windows[0].hours[2]",  # ends before it starts
+        f"{design}.approval.by",  # the designer approves their own design
+        f"{design}.canvas[0].values.kleur",  # not a cell of the facility
+        f"{design}.links[0].steps[1]",  # not a step of the five processes
+        f"{design}.links[0].canvas[1]",  # not a canvas item of this service
+        f"{design}.interfaces[0].to",  # not a link of this chain
+        f"{design}.agreements[0].version.norms[0]",  # resolved before the response
+        f"{design}.agreements[0].version.norms",  # in force without norms for 2 to 5
+    } <= set(problems), sorted(problems)
+    assert "dd_architect" in problems[f"{design}.approval.by"]
+
+
+def test_a_designer_needs_a_role_that_reaches_the_service(frameworks, tmp_path):
+    with pytest.raises(DemoDataInvalid) as caught:
+        validate_datasets([_service_file(tmp_path, designer="dd_owner")])
+    messages = [
+        p.message for p in caught.value.problems if p.path == "subjects[1].service.designer"
+    ]
+    # Scoped to another service: may neither design this one nor draft its agreements.
+    assert len(messages) == 2
+    assert "services.change" in messages[0] and "agreements.change" in messages[1]
+
+
+def test_a_live_service_that_fails_the_gate_stops_the_load_and_leaves_nothing(frameworks, tmp_path):
+    path = tmp_path / "poortdorp.yaml"
+    path.write_text(
+        """\
+organisation: {slug: poortdorp, name: Gemeente Poortdorp}
+password: Stuurwiel-demo-2026
+users:
+  - {username: pd_architect, person: Ans Appel, roles: [architect]}
+  - {username: pd_manager, person: Bert Bos, roles: [manager]}
+teams: []
+persons:
+  - {name: Ans Appel, email: ans@poortdorp.example}
+  - {name: Bert Bos, email: bert@poortdorp.example}
+subjects:
+  - name: Halve dienst
+    kind: service
+    frameworks: [usm]
+    elements: []
+    service:
+      status: live
+      designer: pd_architect
+      approval: {by: pd_manager}
+      customer_value: Iets wat ik wil.
+""",
+        encoding="utf-8",
+    )
+    logged = ChangeLogEntry.objects.count()
+    with pytest.raises(DemoDataInvalid) as caught:
+        demo_load(paths=[path])
+    problems = caught.value.problems
+    assert {problem.path for problem in problems} == {"subjects[0].service.status"}
+    assert len(problems) > 3  # one per gap: owner, calendar, canvas, chain, SA, ...
+    assert all("Halve dienst" in problem.message for problem in problems)
+    assert not Organisation.objects.filter(slug="poortdorp").exists()
+    assert ChangeLogEntry.objects.count() == logged

@@ -12,6 +12,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm
+from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
 from stuurwiel.changelog.commands import WritingCommand
 from stuurwiel.demo.errors import DemoDataInvalid
 from stuurwiel.demo.services import DemoReport, demo_load
@@ -19,6 +21,14 @@ from stuurwiel.frameworks.errors import LibraryInvalid
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations.models import Membership, Organisation
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import (
+    CanvasItem,
+    DesignApproval,
+    InfrastructureComponent,
+    Interface,
+    Link,
+    Service,
+)
 
 # The order in which the loader writes, which is also the order of the summary.
 ORDER = (
@@ -32,6 +42,18 @@ ORDER = (
     "element",
     "relation",
     "membership",
+    "calendar",
+    "service window",
+    "closed day",
+    "service",
+    "canvas item",
+    "link",
+    "interface",
+    "component",
+    "agreement",
+    "agreement version",
+    "norm",
+    "design approval",
 )
 
 
@@ -48,6 +70,18 @@ def kind_label(kind: str) -> str:
         "subject": Subject,
         "element": Element,
         "relation": Relation,
+        "calendar": BusinessCalendar,
+        "service window": ServiceWindow,
+        "closed day": ClosedDay,
+        "service": Service,
+        "canvas item": CanvasItem,
+        "link": Link,
+        "interface": Interface,
+        "component": InfrastructureComponent,
+        "agreement": Agreement,
+        "agreement version": AgreementVersion,
+        "norm": Norm,
+        "design approval": DesignApproval,
     }
     model = models.get(kind)
     return str(capfirst(model._meta.verbose_name_plural)) if model else kind
@@ -100,11 +134,12 @@ class Command(WritingCommand):
             self.stdout.write(
                 self.style.MIGRATE_HEADING(f"{outcome.name} ({outcome.slug}) — {outcome.source}")
             )
-            for kind in ORDER:
-                if kind not in outcome.created and kind not in outcome.skipped:
-                    continue
+            kinds = [k for k in ORDER if k in outcome.created or k in outcome.skipped]
+            # Pad to the longest label, so the counts line up in every language.
+            width = max((len(kind_label(k)) for k in kinds), default=0)
+            for kind in kinds:
                 line = _("  {kind:<18} created {created:>4}   already there {skipped:>4}").format(
-                    kind=kind_label(kind),
+                    kind=kind_label(kind).ljust(width),
                     created=outcome.created[kind],
                     skipped=outcome.skipped[kind],
                 )
