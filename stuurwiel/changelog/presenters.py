@@ -130,7 +130,20 @@ def _resolve(lookup: _Lookup, organisation: Any) -> None:
             lookup.gone[model] = dict(known)
 
 
-def _object_html(model, pk: int, lookup: _Lookup, permissions: Iterable[str]) -> SafeString:
+class _Viewer:
+    """Whether the viewer may open an object's page."""
+
+    def __init__(self, permissions: set[str], access: Any) -> None:
+        self.permissions = permissions
+        self.access = access
+
+    def may_open(self, obj: Any, namespace: str) -> bool:
+        if self.access is not None:
+            return bool(self.access.may_view(obj))
+        return f"{namespace}.view" in self.permissions
+
+
+def _object_html(model, pk: int, lookup: _Lookup, permissions: _Viewer) -> SafeString:
     obj = lookup.found.get(model, {}).get(pk)
     if obj is None:
         name = lookup.gone.get(model, {}).get(pk) or f"#{pk}"
@@ -138,7 +151,7 @@ def _object_html(model, pk: int, lookup: _Lookup, permissions: Iterable[str]) ->
     if isinstance(obj, get_user_model()):
         return escape(obj.get_full_name() or obj.get_username())
     namespace = getattr(obj, "url_namespace", "")
-    if namespace and f"{namespace}.view" in permissions and hasattr(obj, "get_absolute_url"):
+    if namespace and permissions.may_open(obj, namespace) and hasattr(obj, "get_absolute_url"):
         try:
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), str(obj))
         except NoReverseMatch:  # a model whose pages are not built (yet): its name only
@@ -200,11 +213,17 @@ def _is_long_text(found, old: Any, new: Any) -> bool:
 
 
 def present(
-    entries: Sequence[ChangeLogEntry], *, organisation: Any, permissions: Iterable[str] = ()
+    entries: Sequence[ChangeLogEntry],
+    *,
+    organisation: Any,
+    permissions: Iterable[str] = (),
+    access: Any = None,
 ) -> Sequence[ChangeLogEntry]:
     """Give each entry ``readable_changes`` (a list of :class:`FieldChange`) in a
-    constant number of queries for the page. Returns the entries."""
-    permissions = set(permissions)
+    constant number of queries for the page. Returns the entries. With ``access``
+    (the access layer's answer for the viewer) an object is linked only if the
+    viewer may open it; else by the permissions' areas."""
+    permissions = _Viewer(set(permissions), access)
     lookup = _Lookup()
     _collect(entries, lookup)
     _resolve(lookup, organisation)

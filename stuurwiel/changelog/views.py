@@ -40,7 +40,12 @@ class ChangeFeedView(OrganisationViewMixin, TemplateView):
         else:
             queryset = filterset.qs
         page = keyset_page(queryset, cursor=self.request.GET.get("cursor"))
-        present(page.object_list, organisation=self.organisation, permissions=self.permissions)
+        present(
+            page.object_list,
+            organisation=self.organisation,
+            permissions=self.permissions,
+            access=self.access,
+        )
         context["page"] = page
         return context
 

@@ -268,7 +268,12 @@ class ObjectHistoryView(ObjectMixin, TemplateView):
         obj = self.get_object()
         # Newest first by keyset, with the entries of its parts; values resolved per page.
         page = object_history_page(obj, cursor=self.request.GET.get("cursor"))
-        present(page.object_list, organisation=obj.organisation, permissions=self.permissions)
+        present(
+            page.object_list,
+            organisation=obj.organisation,
+            permissions=self.permissions,
+            access=self.access,
+        )
         context.update(object=obj, changes=page.object_list, page=page)
         return context
 

@@ -308,6 +308,12 @@ def _build_world() -> World:
     return World(members=members, targets=targets, framework=framework, services=services)
 
 
+def _sees_service(variant: Variant) -> bool:
+    """Whether the member may see the service a ``service`` URL names (the one
+    inside the scope)."""
+    return _reaches_target(_reaches(variant, "services.view"), "inside")
+
+
 def _targets(world: World, model, variant: Variant) -> list[tuple[str, Any]]:
     by_variant = world.targets.get(model)
     assert by_variant is not None, f"Add targets for {model.__name__} to the access test's world"
@@ -364,6 +370,8 @@ def test_every_role_gets_what_the_permission_matrix_says(name, kwargs, callback)
             for kind, target in targets:
                 url = _url(name, kwargs, world, target)
                 want = expected(variant, declared, kind)
+                if "service" in kwargs and want == ALLOWED and not _sees_service(variant):
+                    want = 404  # the page of a service the member may not see
                 got = _status(client, method, url)
                 allowed = got not in (403, 404) and got < 500
                 if (want == ALLOWED and not allowed) or (want != ALLOWED and got != want):
