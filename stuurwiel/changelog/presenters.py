@@ -249,7 +249,9 @@ def readable_text(entry: ChangeLogEntry, side: str, lookup: _Lookup | None = Non
     data = getattr(entry, side)
     lines = []
     for name in sorted(set(data) & set(_shown(entry)), key=lambda n: field_label(model, n)):
-        html = _value_html(_field(model, name), data[name], lookup or _Lookup(), ())
+        html = _value_html(
+            _field(model, name), data[name], lookup or _Lookup(), _Viewer(set(), None)
+        )
         lines.append(f"{field_label(model, name)}: {_strip_tags(html)}")
     return "\n".join(lines)
 
