@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stuurwiel.calendars",
     "stuurwiel.services",
     "stuurwiel.agreements",
+    "stuurwiel.calls",
     "stuurwiel.demo",
 ]
 

@@ -26,6 +26,7 @@ api_org_patterns = [
     path("services/", include("stuurwiel.services.api.urls")),
     path("agreements/", include("stuurwiel.agreements.api.urls")),
     path("calendars/", include("stuurwiel.calendars.api.urls")),
+    path("calls/", include("stuurwiel.calls.api.urls")),
 ]
 
 urlpatterns = [

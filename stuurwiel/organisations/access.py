@@ -70,7 +70,14 @@ _STAFF_READS = {
     "services.catalogue": ORG,
     "agreements.view": ORG,
     "calendars.view": ORG,
+    "calls.view": ORG,
 }
+
+# Handling calls (§14.6): operators do the work, coordinators organise it (they
+# assign and steer but do not execute), management evaluates and legitimises
+# exceptions. Which person may not take which step of a call, the workflow
+# engine decides from the USM library's separation rules.
+_INTAKE = {"calls.register": SCOPE}
 
 # Designing services (the chain, the canvas) and drafting their agreements: the
 # specifying side of domain separation (§14.7). Approving a design is a separate
@@ -105,6 +112,8 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "changelog.view": SCOPE,
         "services.approve": SCOPE,
         "calendars.change": SCOPE,
+        "calls.approve_exception": SCOPE,
+        "calls.relax": SCOPE,
     },
     Role.SERVICE_OWNER: {
         **_STAFF_READS,
@@ -112,21 +121,32 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "graph.change": SCOPE,
         "parties.change": SCOPE,
         "services.approve": SCOPE,
+        "calls.evaluate": SCOPE,
+        "calls.approve_exception": SCOPE,
     },
-    Role.WORKFLOW_MANAGER: {**_STAFF_READS, **_DESIGN, "graph.change": SCOPE},
-    Role.WORKFLOW_COORDINATOR: dict(_STAFF_READS),
-    Role.TEAM_COORDINATOR: dict(_STAFF_READS),
-    Role.OPERATOR: dict(_STAFF_READS),
+    Role.WORKFLOW_MANAGER: {
+        **_STAFF_READS,
+        **_DESIGN,
+        "graph.change": SCOPE,
+        "calls.evaluate": SCOPE,
+        "calls.approve_exception": SCOPE,
+    },
+    Role.WORKFLOW_COORDINATOR: {**_STAFF_READS, **_INTAKE, "calls.coordinate": SCOPE},
+    Role.TEAM_COORDINATOR: {**_STAFF_READS, **_INTAKE, "calls.coordinate": SCOPE},
+    Role.OPERATOR: {**_STAFF_READS, **_INTAKE, "calls.work": SCOPE},
     Role.AUDITOR: {**_STAFF_READS, "changelog.view": SCOPE},
-    # A requester sees what is theirs: their own membership (their calls come later)
-    # and the requester catalogue (live services, in customer words).
+    # A requester sees what is theirs: their own membership, their own calls, and
+    # the requester catalogue (live services, in customer words), where they report.
     Role.REQUESTER: {
         "organisations.view": OWN,
         "frameworks.view": ORG,
         "services.catalogue": ORG,
+        "calls.view": OWN,
+        "calls.register": ORG,
     },
     # A supplier is a black box behind an interface: its user sees its own supplier
-    # record, the subjects (services) its role is scoped to, and its own contracts.
+    # record, the subjects (services) its role is scoped to, its own contracts, and
+    # the calls handed to its link, which it works on and hands back.
     Role.SUPPLIER_USER: {
         "organisations.view": OWN,
         "parties.view": OWN,
@@ -135,6 +155,8 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "services.view": LINKED,
         "services.catalogue": ORG,
         "agreements.view": OWN,
+        "calls.view": OWN,
+        "calls.work": OWN,
     },
 }
 
@@ -198,7 +220,7 @@ class Access:
         if model is None or grant.everything:
             return True
         return bool(
-            (grant.subject_ids and _scope_lookups(model)) or (grant.own and _owner_lookup(model))
+            (grant.subject_ids and _scope_lookups(model)) or (grant.own and _owner_lookups(model))
         )
 
     def may_view(self, obj: Any) -> bool:
@@ -291,8 +313,13 @@ def _scope_lookups(model: type[models.Model]) -> tuple[str, ...]:
     return (declared,) if isinstance(declared, str) else tuple(declared)
 
 
-def _owner_lookup(model: type[models.Model]) -> str | None:
-    return getattr(model, "access_owner", None)
+def _owner_lookups(model: type[models.Model]) -> tuple[str, ...]:
+    """The lookups from ``model``'s objects to the users they belong to (any one
+    of them makes an object the member's own)."""
+    declared = getattr(model, "access_owner", None)
+    if declared is None:
+        return ()
+    return (declared,) if isinstance(declared, str) else tuple(declared)
 
 
 def _condition(model: type[models.Model], grant: Grant, user: Any) -> Q | None:
@@ -307,11 +334,11 @@ def _condition(model: type[models.Model], grant: Grant, user: Any) -> Q | None:
         for lookup in lookups:
             inside &= Q(**{f"{lookup}__in": ids})
         condition |= inside
-    owner = _owner_lookup(model)
-    if grant.own and owner and getattr(user, "pk", None) is not None:
-        # A subquery on the primary key: owner lookups across many-valued relations
-        # must not multiply rows.
-        condition |= Q(pk__in=model._default_manager.filter(**{owner: user}).values("pk"))
+    if grant.own and getattr(user, "pk", None) is not None:
+        for owner in _owner_lookups(model):
+            # A subquery on the primary key: owner lookups across many-valued
+            # relations must not multiply rows.
+            condition |= Q(pk__in=model._default_manager.filter(**{owner: user}).values("pk"))
     return condition
 
 
@@ -368,12 +395,17 @@ def permitted(access: Access, action: str, obj: Any) -> bool:
         and all(_follow(obj, lookup) in grant.subject_ids for lookup in lookups)
     ):
         return True
-    owner = _owner_lookup(type(obj))
-    if grant.own and owner and obj.pk is not None:
-        found = _follow(obj, owner)
-        if found is not _UNKNOWN:
-            return found is not None and found == getattr(access.user, "pk", None)
-        return type(obj)._default_manager.filter(pk=obj.pk, **{owner: access.user}).exists()
+    if grant.own and obj.pk is not None:
+        for owner in _owner_lookups(type(obj)):
+            found = _follow(obj, owner)
+            if found is _UNKNOWN:
+                found_own = (
+                    type(obj)._default_manager.filter(pk=obj.pk, **{owner: access.user}).exists()
+                )
+            else:
+                found_own = found is not None and found == getattr(access.user, "pk", None)
+            if found_own:
+                return True
     return False
 
 

@@ -129,3 +129,38 @@ def service_design(
         organisation=org, agreement=uc, number=1
     )
     return objects
+
+
+def call_for(service, *, number: str, requester=None, segment_link=None):
+    """A call for ``service`` (at its first step), made directly: the generated
+    tests need calls in and outside a scope, and one of a member's own."""
+    from django.utils import timezone
+
+    from stuurwiel.calls.definitions import current_snapshot, definition_of
+    from stuurwiel.calls.models import Call, LinkSegment
+    from stuurwiel.workflow import engine
+
+    snapshot = current_snapshot()
+    state = engine.start(definition_of(snapshot), "incident")
+    call = Call.objects.create(
+        organisation=service.organisation,
+        number=number,
+        service=service,
+        call_type="incident",
+        title=f"Melding {number}",
+        channel="api",
+        requester=requester,
+        workflow=snapshot,
+        state=engine.state_as_data(state),
+        process=state.root.process,
+        step=state.root.step,
+        registered_at=timezone.now(),
+    )
+    if segment_link is not None:
+        LinkSegment.objects.create(
+            organisation=service.organisation,
+            call=call,
+            link=segment_link,
+            started_at=timezone.now(),
+        )
+    return call

@@ -30,8 +30,10 @@ from django.test import Client
 from django.urls import reverse
 
 from stuurwiel.agreements.models import Agreement, AgreementVersion
+from stuurwiel.calls.definitions import forget_snapshots
+from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.core.tests.service_world import DESIGN_MODELS, service_design
+from stuurwiel.core.tests.service_world import DESIGN_MODELS, call_for, service_design
 from stuurwiel.core.tests.test_isolation import org_urls
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.frameworks.views import PlatformAdminRequiredMixin
@@ -304,6 +306,28 @@ def _build_world() -> World:
         (Membership, other_membership),
     ):
         targets[model] = {v: [("own", own[v][model]), ("other", other)] for v in VARIANTS}
+    # Calls: one in each subject (someone else's), and per member one of their
+    # own: reported by them, and handed to their supplier's link.
+    forget_snapshots()
+    calls = [
+        ("inside", call_for(designs["inside"][Service], number="AL-1")),
+        ("outside", call_for(designs["outside"][Service], number="AL-2")),
+    ]
+    targets[Call] = {
+        variant: [
+            *calls,
+            (
+                "own",
+                call_for(
+                    designs["outside"][Service],
+                    number=f"AL-own-{variant.label}",
+                    requester=members[variant],
+                    segment_link=designs["outside"]["supplier_link"],
+                ),
+            ),
+        ]
+        for variant in VARIANTS
+    }
     services = {kind: design[Service] for kind, design in designs.items()}
     return World(members=members, targets=targets, framework=framework, services=services)
 

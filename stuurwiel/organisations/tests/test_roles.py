@@ -26,14 +26,32 @@ AREAS = {
     "services",
     "agreements",
     "calendars",
+    "calls",
 }
 # view and change; manage (members); approve (a service design); catalogue (the
 # requester catalogue of live services).
-ACTIONS = {"view", "change", "manage", "approve", "catalogue"}
+# On calls: register (report one), work (do its steps), coordinate (assign and
+# steer), evaluate, approve_exception, relax (a separation rule for a team).
+ACTIONS = {
+    "view",
+    "change",
+    "manage",
+    "approve",
+    "catalogue",
+    "register",
+    "work",
+    "coordinate",
+    "evaluate",
+    "approve_exception",
+    "relax",
+}
+CALL_WRITES = (".work", ".coordinate", ".evaluate", ".approve_exception", ".relax")
 
 
 def _writes(permission: str) -> bool:
-    return permission.endswith((".change", ".manage", ".approve"))
+    """Whether a permission changes the organisation's records (reporting a call
+    is asking, not changing)."""
+    return permission.endswith((".change", ".manage", ".approve", *CALL_WRITES))
 
 
 def test_every_role_has_an_entry_in_the_permission_matrix_and_a_level():
@@ -69,7 +87,10 @@ def test_suppliers_and_requesters_never_reach_the_whole_organisation_model():
         assert grants.get("graph.view") in (None, Reach.LINKED)
         assert grants.get("parties.view") in (None, Reach.OWN)
         assert grants["organisations.view"] == Reach.OWN
-        assert not [p for p in grants if _writes(p)]
+        # Their only write: working on the calls handed to the supplier's own link.
+        assert [p for p in grants if _writes(p)] in ([], ["calls.work"])
+        assert grants.get("calls.work") in (None, Reach.OWN)
+        assert grants["calls.view"] == Reach.OWN
 
 
 def test_the_separation_rules_name_known_roles_and_principles():

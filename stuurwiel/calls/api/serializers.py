@@ -1,0 +1,154 @@
+"""Calls in the API: the register, its events, and the transitions of a call."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from stuurwiel.calls.choices import Channel
+from stuurwiel.calls.models import Call, CallEvent
+from stuurwiel.services.models import Link, Service
+
+
+class CallSerializer(serializers.ModelSerializer):
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    current_link_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "number",
+            "service",
+            "service_name",
+            "call_type",
+            "title",
+            "description",
+            "channel",
+            "requester",
+            "requester_name",
+            "status",
+            "process",
+            "step",
+            "pattern",
+            "impact",
+            "urgency",
+            "priority",
+            "category",
+            "current_link",
+            "current_link_name",
+            "assignee",
+            "coordinator",
+            "sa_version",
+            "origin",
+            "registered_at",
+            "confirmed_at",
+            "closed_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_current_link_name(self, call: Call) -> str:
+        return str(call.current_link) if call.current_link_id else ""
+
+
+class CallCreateSerializer(serializers.Serializer):
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
+    call_type = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    requester = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), required=False, allow_null=True, default=None
+    )
+    requester_name = serializers.CharField(required=False, allow_blank=True, default="")
+    requester_contact = serializers.CharField(required=False, allow_blank=True, default="")
+    impact = serializers.CharField(required=False, allow_blank=True, default="")
+    urgency = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = self.context.get("organisation")
+        if organisation is not None:
+            self.fields["service"].queryset = Service.objects.filter(organisation=organisation)
+            self.fields["requester"].queryset = get_user_model().objects.filter(
+                memberships__organisation=organisation, memberships__is_active=True
+            )
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.CharField(help_text="complete, fork, confirm or reopen")
+    target = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(help_text="The call version you read.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+
+
+class AssignSerializer(VersionSerializer):
+    operator = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), allow_null=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HandOverSerializer(VersionSerializer):
+    to_link = serializers.PrimaryKeyRelatedField(queryset=Link.objects.all())
+    reason = serializers.CharField()
+
+
+class ReasonSerializer(VersionSerializer):
+    reason = serializers.CharField()
+
+
+class CommentSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    public = serializers.BooleanField(default=False)
+
+
+class BlockerSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    code = serializers.CharField()
+    rule = serializers.CharField()
+    role = serializers.CharField()
+    message = serializers.CharField()
+
+
+class OptionSerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    step = serializers.CharField()
+    target = serializers.CharField()
+    allowed = serializers.BooleanField()
+    blocked_by = BlockerSerializer(many=True)
+
+
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    blocked_by = BlockerSerializer(many=True, required=False)
+    transitions = OptionSerializer(many=True)
+
+
+class CallEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallEvent
+        fields = [
+            "id",
+            "at",
+            "kind",
+            "actor",
+            "actor_name",
+            "run",
+            "process",
+            "step",
+            "link",
+            "to_link",
+            "text",
+            "public",
+            "data",
+            "call_version",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,53 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CallStatus(models.TextChoices):
+    """Where a call stands (the engine's statuses, see ``stuurwiel.workflow``)."""
+
+    OPEN = "open", _("open")
+    PROCESS_FULFILLED = "process_fulfilled", _("process fulfilled")
+    WORKFLOW_FULFILLED = "workflow_fulfilled", _("workflow fulfilled")
+    CLOSED = "closed", _("closed")
+
+
+class Channel(models.TextChoices):
+    """How the call came in: every front door ends in the one register."""
+
+    PORTAL = "portal", _("portal")
+    DESK = "desk", _("service desk")
+    PHONE = "phone", _("phone")
+    COUNTER = "counter", _("counter")
+    EMAIL = "email", _("e-mail")
+    API = "api", _("API")
+    EVENT = "event", _("monitoring event")
+    EVALUATION = "evaluation", _("raised at evaluation")
+
+
+class EventKind(models.TextChoices):
+    """What happened to a call: its history is these append-only rows."""
+
+    REGISTERED = "registered", _("registered")
+    STEP_COMPLETED = "step_completed", _("step completed")
+    FORKED = "forked", _("forked")
+    PROCESS_FULFILLED = "process_fulfilled", _("process fulfilled")
+    RESUMED = "resumed", _("resumed")
+    CONFIRMED = "confirmed", _("confirmed by the requester")
+    REOPENED = "reopened", _("reopened")
+    CLOSED = "closed", _("closed")
+    HANDED_OVER = "handed_over", _("handed over")
+    ASSIGNED = "assigned", _("assigned")
+    COORDINATOR_SET = "coordinator_set", _("coordinator set")
+    ESCALATED = "escalated", _("escalated")
+    COMMENTED = "commented", _("comment")
+    CLASSIFIED = "classified", _("classified")
+    RISK_RAISED = "risk_raised", _("improvement raised as a risk")
+
+
+class ImpactLevel(models.TextChoices):
+    """The impact and urgency levels of the USM library's default matrix."""
+
+    HIGH = "high", _("high")
+    MEDIUM = "medium", _("medium")
+    LOW = "low", _("low")
+    NONE = "none", _("none")

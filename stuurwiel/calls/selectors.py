@@ -1,0 +1,33 @@
+"""Reads on calls: the register restricted by the access layer, and what of a
+call's history a member may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from stuurwiel.calls.models import Call, CallEvent
+from stuurwiel.organisations import access
+from stuurwiel.organisations.choices import Role
+
+#: Staff roles: they see a call's whole history, internal notes included.
+_STAFF = set(Role.values) - {Role.REQUESTER, Role.SUPPLIER_USER}
+
+
+def call_queryset() -> QuerySet[Call]:
+    return Call.objects.select_related("service", "current_link__team", "current_link__supplier")
+
+
+def visible_events(call: Call, member_access: access.Access) -> QuerySet[CallEvent]:
+    """The call's events the member may read: all for staff; for a requester the
+    public ones; for a supplier those on its own link's stretches, no internal
+    notes of other links (a black box sees only what its interface passes)."""
+    events = CallEvent.objects.filter(call=call).order_by("at", "id")
+    roles = {assignment.role for assignment in member_access.membership.role_assignments.all()}
+    if roles & _STAFF:
+        return events
+    if Role.SUPPLIER_USER in roles:
+        own = Q(link__supplier__staff__user=member_access.user) | Q(
+            to_link__supplier__staff__user=member_access.user
+        )
+        return events.filter(own).distinct()
+    return events.filter(public=True)
