@@ -42,6 +42,9 @@ class EventKind(models.TextChoices):
     COMMENTED = "commented", _("comment")
     CLASSIFIED = "classified", _("classified")
     RISK_RAISED = "risk_raised", _("improvement raised as a risk")
+    MONITORING_EVENT = "monitoring", _("monitoring event grouped")
+    EXCEPTION_REQUESTED = "exception_asked", _("exception asked")
+    EXCEPTION_DECIDED = "exception_decided", _("exception decided")
 
 
 class ImpactLevel(models.TextChoices):
@@ -51,3 +54,24 @@ class ImpactLevel(models.TextChoices):
     MEDIUM = "medium", _("medium")
     LOW = "low", _("low")
     NONE = "none", _("none")
+
+
+class ExceptionKind(models.TextChoices):
+    """What an exception deviates from."""
+
+    NORM = "norm", _("the norm (time)")
+    AGREEMENT = "agreement", _("the agreement (what is delivered)")
+    PROCEDURE = "procedure", _("the workflow (how it is handled)")
+
+
+class ExceptionDecision(models.TextChoices):
+    PENDING = "pending", _("awaiting a decision")
+    APPROVED = "approved", _("legitimised")
+    REJECTED = "rejected", _("not legitimised")
+
+
+class SignalKind(models.TextChoices):
+    """What a monitoring event reports (Uitvoeren's bewaking)."""
+
+    FAILURE = "failure", _("a failure (becomes an incident)")
+    RISK = "risk", _("a perceived risk (becomes a risk)")

@@ -15,7 +15,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from stuurwiel.calls.choices import CallStatus, Channel, EventKind
+from stuurwiel.calls.choices import (
+    CallStatus,
+    Channel,
+    EventKind,
+    ExceptionDecision,
+    ExceptionKind,
+)
 from stuurwiel.core.models import OrganisationOwnedModel
 
 
@@ -143,6 +149,10 @@ class Call(OrganisationOwnedModel):
         related_name="raised",
         verbose_name=_("raised from"),
     )
+    # Monitoring: the key of the event that raised the call; later events with the
+    # same key for the same service within the grouping window join this call.
+    event_key = models.CharField(_("event key"), max_length=200, blank=True, editable=False)
+    event_count = models.PositiveIntegerField(_("events grouped"), default=0, editable=False)
     registered_at = models.DateTimeField(_("registered at"), editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, editable=False)
@@ -169,6 +179,11 @@ class Call(OrganisationOwnedModel):
             models.Index(fields=["organisation", "coordinator", "status"], name="call_org_coord"),
             models.Index(fields=["organisation", "requester", "-id"], name="call_org_requester"),
             models.Index(fields=["service", "registered_at"], name="call_service_time"),
+            models.Index(
+                fields=["service", "event_key", "registered_at"],
+                name="call_service_event",
+                condition=~models.Q(event_key=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -282,3 +297,41 @@ class SeparationRelaxation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} / {self.team_id}"
+
+
+class CallException(models.Model):
+    """A deviation from the agreement or the norm on one call: asked for by one
+    person, legitimised (or not) by someone else, and recorded either way."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="exceptions")
+    kind = models.CharField(_("kind"), max_length=20, choices=ExceptionKind.choices)
+    description = models.TextField(_("what deviates, and why"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_by_name = models.CharField(_("asked by"), max_length=200)
+    requested_at = models.DateTimeField(_("asked at"))
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=ExceptionDecision.choices,
+        default=ExceptionDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by_name = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("motivation"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("exception")
+        verbose_name_plural = _("exceptions")
+        indexes = [models.Index(fields=["organisation", "kind", "requested_at"], name="exc_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description[:60]}"

@@ -289,11 +289,20 @@ def _event_rows(call: Call, happened: list[engine.Event], by, name: str, now, no
 
 @transaction.atomic
 def call_transition(
-    *, call: Call, by, transition: str, version: int, target: str = "", note: str = ""
+    *,
+    call: Call,
+    by,
+    transition: str,
+    version: int,
+    target: str = "",
+    note: str = "",
+    risks: list[dict] | None = None,
 ) -> Call:
     """Take ``transition`` (complete, fork with ``target``, confirm, reopen) on
     the call's current step. Not offered: :class:`TransitionNotOffered`; offered
-    but blocked for ``by``: :class:`TransitionBlocked` with the rules."""
+    but blocked for ``by``: :class:`TransitionBlocked` with the rules. Completing
+    an evaluation may raise improvement proposals (``risks``: title and
+    description each) as new risks linked to the call."""
     note = _text(note, field="note", max_length=TEXT_MAX)
     fresh = _locked(call, version)
     definition = definition_of(fresh.workflow)
@@ -308,6 +317,11 @@ def call_transition(
         raise TransitionNotOffered(offered)
     if not chosen.allowed:
         raise TransitionBlocked(chosen.blockers, offered)
+    if risks and not (transition == engine.COMPLETE and definition.step(chosen.step).submits_risk):
+        raise ValidationError(
+            {"risks": _("Improvement proposals are raised when the call is evaluated.")},
+            code="not_evaluating",
+        )
     now = timezone.now()
     new_state, happened = engine.apply(definition, state, transition, target=target, facts=facts)
     name = actor_name(by, fresh.organisation)
@@ -319,6 +333,10 @@ def call_transition(
     for row in rows:
         row.call_version = fresh.version
     CallEvent.objects.bulk_create(rows)
+    if risks:
+        from stuurwiel.calls.exceptions import risks_raise
+
+        risks_raise(call=fresh, by=by, proposals=risks)
     return fresh
 
 

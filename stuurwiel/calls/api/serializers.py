@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from stuurwiel.calls.choices import Channel
+from stuurwiel.calls.choices import Channel, SignalKind
 from stuurwiel.calls.models import Call, CallEvent
 from stuurwiel.services.models import Link, Service
 
@@ -152,3 +152,19 @@ class CallEventSerializer(serializers.ModelSerializer):
             "call_version",
         ]
         read_only_fields = fields
+
+
+class MonitoringEventSerializer(serializers.Serializer):
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
+    kind = serializers.ChoiceField(choices=SignalKind.choices)
+    key = serializers.CharField(max_length=200, help_text="Same key within the window: grouped.")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    impact = serializers.CharField(required=False, allow_blank=True, default="")
+    urgency = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = self.context.get("organisation")
+        if organisation is not None:
+            self.fields["service"].queryset = Service.objects.filter(organisation=organisation)

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from stuurwiel.calls import selectors, services
 from stuurwiel.calls.api import serializers
 from stuurwiel.calls.filtersets import CallFilterSet
+from stuurwiel.calls.monitoring import monitoring_event_receive
 from stuurwiel.organisations import access
 from stuurwiel.web.api import ORG_PARAMETER, OrganisationAccessMixin, org_scoped_schema
 
@@ -97,6 +98,7 @@ class CallViewSet(
     #: the call: the engine answers who may take which one, and why not.
     action_permissions = {
         "create": "calls.register",
+        "monitoring_event": "calls.register",
         "transition": "calls.view",
         "assign": "calls.coordinate",
         "coordinate": "calls.coordinate",
@@ -138,6 +140,33 @@ class CallViewSet(
         data = self._input(serializers.CallCreateSerializer)
         call = services.call_register(organisation=self.organisation, by=request.user, **data)
         return self._answer(call, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.MonitoringEventSerializer,
+        responses={
+            201: serializers.CallSerializer,
+            200: OpenApiResponse(serializers.CallSerializer, description="Grouped on a call."),
+            **_ERRORS,
+        },
+        filters=False,
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="monitoring-events",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def monitoring_event(self, request, *args, **kwargs):
+        """An event from monitoring: a failure becomes an incident, a perceived
+        risk a risk; the same key for the same service within the grouping window
+        joins the open call it raised (200) instead of a new one (201)."""
+        data = self._input(serializers.MonitoringEventSerializer)
+        call, new = monitoring_event_receive(
+            organisation=self.organisation, by=request.user, **data
+        )
+        return self._answer(call, status.HTTP_201_CREATED if new else status.HTTP_200_OK)
 
     @extend_schema(
         parameters=[ORG_PARAMETER],

@@ -172,3 +172,39 @@ def test_a_supplier_sees_a_call_only_once_handed_to_its_link(world, api_client):
         if e["kind"] == "handed_over"
     ]
     assert handed[-1]["data"]["passes"] == "Werkopdracht zonder persoonsgegevens"
+
+
+def test_monitoring_events_become_calls_and_duplicates_are_grouped(world, api_client):
+    client = api_client(world.desk)
+    event = {
+        "service": world.service.pk,
+        "kind": "failure",
+        "key": "automaat-17-offline",
+        "title": "Automaat 17 reageert niet",
+    }
+    first = client.post(url(world, "monitoring-events/"), event, format="json")
+    assert first.status_code == 201, first.json()
+    assert first.json()["call_type"] == "incident" and first.json()["channel"] == "event"
+    again = client.post(url(world, "monitoring-events/"), event, format="json")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    risk = client.post(
+        url(world, "monitoring-events/"),
+        {**event, "kind": "risk", "key": "accu-17-zwak", "title": "Accu zwak"},
+        format="json",
+    )
+    assert risk.status_code == 201 and risk.json()["call_type"] == "risico"
+    from stuurwiel.calls.models import Call
+
+    assert Call.objects.get(pk=first.json()["id"]).event_count == 2
+    assert (
+        client.post(
+            url(world, "monitoring-events/"), {**event, "kind": "x"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        api_client(world.supplier)
+        .post(url(world, "monitoring-events/"), event, format="json")
+        .status_code
+        == 403
+    )

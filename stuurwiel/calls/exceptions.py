@@ -1,0 +1,156 @@
+"""Exceptions on a call and improvement proposals raised at evaluation.
+
+An exception (a deviation from the agreement, the norm or the workflow) is asked
+for by whoever works on or coordinates the call and legitimised by someone else
+who may approve exceptions: "Niemand mag: … zijn eigen uitzonderingen
+legitimeren." (Van Bon 2026, §14.6) — the USM library's rule
+``eigen-uitzondering-niet-legitimeren`` gives the refusal its words.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from stuurwiel.calls.choices import Channel, EventKind, ExceptionDecision, ExceptionKind
+from stuurwiel.calls.definitions import definition_of
+from stuurwiel.calls.models import Call, CallEvent, CallException
+from stuurwiel.calls.services import TEXT_MAX, CallActionRefused, _text, call_register
+from stuurwiel.changelog.services import actor_name
+from stuurwiel.organisations import access
+
+
+def _own_exception_message(call: Call) -> str:
+    rule = next(
+        (
+            rule
+            for rule in definition_of(call.workflow).rules
+            if rule.kind == "person_separation" and rule.params.get("act") == "approve_exception"
+        ),
+        None,
+    )
+    if rule is None:
+        return _("Nobody legitimises their own exceptions.")
+    return rule.message_en if (get_language() or "nl").startswith("en") else rule.message_nl
+
+
+def _event(call: Call, kind: str, by, now, text: str, data: dict) -> CallEvent:
+    return CallEvent(
+        organisation_id=call.organisation_id,
+        call=call,
+        at=now,
+        kind=kind,
+        actor=by,
+        actor_name=actor_name(by, call.organisation),
+        process=call.process,
+        step=call.step,
+        link=call.current_link,
+        text=text,
+        data=data,
+        call_version=call.version,
+    )
+
+
+@transaction.atomic
+def exception_request(*, call: Call, by, kind: str, description: str) -> CallException:
+    """Ask to deviate from the agreement, the norm or the workflow on this call."""
+    if kind not in ExceptionKind.values:
+        raise ValidationError({"kind": _("Unknown kind of exception.")}, code="invalid")
+    description = _text(description, field="description", max_length=TEXT_MAX, required=True)
+    fresh = Call.objects.select_for_update().select_related("organisation").get(pk=call.pk)
+    member = access.access_for(by, fresh.organisation)
+    if not (
+        access.permitted(member, "work", fresh) or access.permitted(member, "coordinate", fresh)
+    ):
+        raise CallActionRefused(
+            _("Only whoever works on or coordinates the call asks for an exception."),
+            "not_involved",
+        )
+    now = timezone.now()
+    exception = CallException.objects.create(
+        organisation=fresh.organisation,
+        call=fresh,
+        kind=kind,
+        description=description,
+        requested_by=by,
+        requested_by_name=actor_name(by, fresh.organisation),
+        requested_at=now,
+    )
+    _event(
+        fresh, EventKind.EXCEPTION_REQUESTED, by, now, description, {"exception": exception.pk}
+    ).save()
+    return exception
+
+
+@transaction.atomic
+def exception_decide(
+    *, exception: CallException, by, decision: str, note: str = ""
+) -> CallException:
+    """Legitimise an exception or not: someone who may approve exceptions for
+    this service, and never the one who asked for it."""
+    if decision not in (ExceptionDecision.APPROVED, ExceptionDecision.REJECTED):
+        raise ValidationError({"decision": _("Choose legitimise or not.")}, code="invalid")
+    note = _text(note, field="decision_note", max_length=TEXT_MAX)
+    fresh = (
+        CallException.objects.select_for_update()
+        .select_related("call__workflow")
+        .get(pk=exception.pk)
+    )
+    call = fresh.call
+    if fresh.decision != ExceptionDecision.PENDING:
+        raise CallActionRefused(_("This exception has been decided already."), "decided")
+    if fresh.requested_by_id == getattr(by, "pk", None):
+        raise CallActionRefused(_own_exception_message(call), "own_exception")
+    if not access.permitted(access.access_for(by, call.organisation), "approve_exception", call):
+        raise CallActionRefused(
+            _("Your roles do not allow you to legitimise exceptions for this service."),
+            "not_allowed",
+        )
+    now = timezone.now()
+    fresh.decision = decision
+    fresh.decided_by = by
+    fresh.decided_by_name = actor_name(by, call.organisation)
+    fresh.decided_at = now
+    fresh.decision_note = note
+    fresh.save()
+    _event(
+        call,
+        EventKind.EXCEPTION_DECIDED,
+        by,
+        now,
+        note,
+        {"exception": fresh.pk, "decision": decision},
+    ).save()
+    return fresh
+
+
+def risks_raise(*, call: Call, by, proposals: list[dict]) -> list[Call]:
+    """Improvement proposals from evaluating ``call``, each registered as a new
+    risk for the same service, linked to the call (``origin``)."""
+    raised = []
+    for proposal in proposals:
+        risk = call_register(
+            organisation=call.organisation,
+            service=call.service,
+            call_type="risico",
+            title=proposal.get("title", ""),
+            description=proposal.get("description", ""),
+            by=by,
+            channel=Channel.EVALUATION,
+            origin=call,
+        )
+        raised.append(risk)
+    now = timezone.now()
+    CallEvent.objects.bulk_create(
+        [
+            _event(call, EventKind.RISK_RAISED, by, now, risk.title, {"risk": risk.pk})
+            for risk in raised
+        ]
+    )
+    return raised
+
+
+__all__ = ["exception_decide", "exception_request", "risks_raise"]
