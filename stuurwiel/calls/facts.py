@@ -32,7 +32,6 @@ def member_roles(user, organisation, service=None) -> set[str]:
 
 def call_facts(call, by, definition: Definition) -> Facts:
     """What the guards need about ``call`` and the member ``by``."""
-    from stuurwiel.calls.models import SeparationRelaxation
     from stuurwiel.calls.routing import is_member
 
     member_access = access.access_for(by, call.organisation)
@@ -50,13 +49,6 @@ def call_facts(call, by, definition: Definition) -> Facts:
             coordinators.add(actor)
     roles = member_roles(by, call.organisation, call.service)
     link = call.current_link
-    relaxed: frozenset[str] = frozenset()
-    if link is not None and link.team_id:
-        relaxed = frozenset(
-            SeparationRelaxation.objects.filter(
-                organisation_id=call.organisation_id, team_id=link.team_id, active=True
-            ).values_list("rule", flat=True)
-        )
     actor = getattr(by, "pk", None)
     return Facts(
         actor=actor,
@@ -65,10 +57,24 @@ def call_facts(call, by, definition: Definition) -> Facts:
         is_requester=actor is not None and actor == call.requester_id,
         requester=call.requester_id,
         assigned=call.assignee_id,
-        in_link=link is None or is_member(link, by),
+        in_link=link is None or call.assignee_id is not None or is_member(link, by),
         coordinators=frozenset(coordinators),
         manages_service=bool(roles & _MANAGING)
         or (actor is not None and getattr(call.service.owner, "user_id", None) == actor),
         performed={step: frozenset(users) for step, users in performed.items()},
-        relaxed=relaxed,
+    )
+
+
+def relaxed_rules(call) -> frozenset[str]:
+    """The separation rules the organisation relaxed for the team of the link
+    that holds the call."""
+    from stuurwiel.calls.models import SeparationRelaxation
+
+    link = call.current_link
+    if link is None or not link.team_id:
+        return frozenset()
+    return frozenset(
+        SeparationRelaxation.objects.filter(
+            organisation_id=call.organisation_id, team_id=link.team_id, active=True
+        ).values_list("rule", flat=True)
     )

@@ -20,17 +20,18 @@ from stuurwiel.calls.models import Call, CallEvent, LinkSegment
 @dataclass
 class Chain:
     links: list
-    interfaces: list
 
 
 def chain_of(service) -> Chain:
-    from stuurwiel.services.models import Interface, Link
+    from stuurwiel.services.models import Link
 
-    links = list(
-        Link.objects.filter(service=service).select_related("team", "supplier").order_by("position")
+    return Chain(
+        list(
+            Link.objects.filter(service=service)
+            .select_related("team", "supplier")
+            .order_by("position")
+        )
     )
-    interfaces = list(Interface.objects.filter(service=service))
-    return Chain(links, interfaces)
 
 
 def link_for(chain: Chain, step: str, *, current):
@@ -51,16 +52,14 @@ def passes(chain: Chain, from_link, to_link) -> str:
     """What the interface from ``from_link`` (``None``: the customer) to
     ``to_link`` passes; empty if the chain describes no such interface."""
     from stuurwiel.services.choices import EndKind
+    from stuurwiel.services.models import Interface
 
-    texts = []
-    for interface in chain.interfaces:
-        source_ok = (
-            interface.source_kind == EndKind.CUSTOMER
-            if from_link is None
-            else interface.source_link_id == from_link.pk
-        )
-        if source_ok and interface.target_link_id == to_link.pk:
-            texts.append(interface.passes or interface.name)
+    interfaces = Interface.objects.filter(target_link=to_link)
+    if from_link is None:
+        interfaces = interfaces.filter(source_kind=EndKind.CUSTOMER)
+    else:
+        interfaces = interfaces.filter(source_link=from_link)
+    texts = [passes or name for passes, name in interfaces.values_list("passes", "name")]
     return "\n".join(text for text in texts if text)
 
 
