@@ -35,13 +35,17 @@ def membership_get(*, user, org_slug: str) -> Membership:
     if not getattr(user, "is_authenticated", False):
         raise Http404
     try:
-        return (
+        membership = (
             Membership.objects.select_related("organisation")
             .prefetch_related(Prefetch("role_assignments", queryset=RoleAssignment.objects.all()))
             .get(organisation__slug=org_slug, user=user, is_active=True)
         )
     except Membership.DoesNotExist as exc:
         raise Http404 from exc
+    # The requesting user object itself, so the access built from this membership
+    # is cached on it and services called with ``by=request.user`` reuse it.
+    membership.user = user
+    return membership
 
 
 def membership_queryset() -> QuerySet[Membership]:

@@ -128,8 +128,9 @@ class CallViewSet(
         return serializer.validated_data
 
     def _answer(self, call, code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().filter(pk=call.pk).first() or call
-        return Response(self.get_serializer(fresh).data, status=code)
+        # The services return the call as written (service and link loaded):
+        # serialized as it is, not read again.
+        return Response(self.get_serializer(call).data, status=code)
 
     @extend_schema(
         parameters=[ORG_PARAMETER],
