@@ -84,6 +84,11 @@ def parse_args() -> argparse.Namespace:
         help="the state folder of ../shared/bench/helpdesk/setup.sh (its venv)",
     )
     parser.add_argument(
+        "--helpdesk-bench",
+        default=str(HELPDESK_BENCH),
+        help="the harness's bench.py (default: ../shared/bench/helpdesk/bench.py)",
+    )
+    parser.add_argument(
         "--helpdesk-database-url",
         default=os.environ.get("HDBENCH_DATABASE_URL", ""),
         help="the peer's PostgreSQL database (default: its harness's own, hdbench)",
@@ -500,7 +505,7 @@ def phase_profile(world, count: int) -> None:
         count,
         lambda i: client.post(api_url(world), payload(world, 2_000_000 + i), format="json"),
     )
-    calls = [register(world, 1_000_000 + i) for i in range(count)]
+    calls = [register(world, 1_000_000 + i) for i in range(count + 5)]
     profile(
         "transition",
         count,
@@ -516,7 +521,8 @@ def phase_profile(world, count: int) -> None:
 def run_helpdesk(args: argparse.Namespace, vendor: str) -> dict[str, float]:
     """django-helpdesk's own harness, phases c (raw inserts) and a (API creation)."""
     python = Path(args.helpdesk_home) / "venv" / "bin" / "python"
-    if not python.exists() or not HELPDESK_BENCH.exists():
+    script = Path(args.helpdesk_bench)
+    if not python.exists() or not script.exists():
         note(f"django-helpdesk left out: no {python} (run ../shared/bench/helpdesk/setup.sh)")
         return {}
     database = "postgres" if vendor == "postgresql" else "sqlite"
@@ -528,7 +534,7 @@ def run_helpdesk(args: argparse.Namespace, vendor: str) -> dict[str, float]:
     env["HDBENCH_HOME"] = args.helpdesk_home
     if database == "postgres" and args.helpdesk_database_url:
         env["DATABASE_URL"] = args.helpdesk_database_url
-    command = [str(python), str(HELPDESK_BENCH), "--db", database, "--phases", "c,a"]
+    command = [str(python), str(script), "--db", database, "--phases", "c,a"]
     command += ["--n-create", str(args.helpdesk_creates), "--n-raw", str(args.raw)]
     command += ["--warmup", str(args.warmup)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
