@@ -191,6 +191,6 @@ class EscalateForm(VersionForm):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Comment"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Your comment"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
     )
     public = forms.BooleanField(label=_("Public: the requester sees this reply"), required=False)

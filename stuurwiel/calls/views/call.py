@@ -133,7 +133,7 @@ class _CallWriteView(generic.ObjectMixin, View):
         if not form.is_valid():
             return call_page(self, call, status=400, refusal=_form_errors(form))
         try:
-            self.write(call, form.cleaned_data)
+            written = self.write(call, form.cleaned_data)
         except services.TransitionNotOffered as exc:
             return call_page(self, self.load_object(), status=409, refusal=str(exc))
         except services.TransitionBlocked as exc:
@@ -147,13 +147,18 @@ class _CallWriteView(generic.ObjectMixin, View):
             return call_page(self, self.load_object(), status=409, refusal=message)
         except ValidationError as exc:
             return call_page(self, self.load_object(), status=400, refusal=" ".join(exc.messages))
-        messages.success(request, self.done_message)
+        messages.success(request, self.done(written))
         return HttpResponseRedirect(call.get_absolute_url())
+
+    def done(self, written) -> str:
+        """What the member is told after the write."""
+        return self.done_message
 
     def make_form(self, call, data):
         raise NotImplementedError
 
-    def write(self, call, data) -> None:
+    def write(self, call, data):
+        """Call the service; returns what it wrote (the call, or the event)."""
         raise NotImplementedError
 
 
@@ -165,15 +170,22 @@ class CallTransitionView(_CallWriteView):
     # Sight of the call is enough to ask: the engine says who may take which step.
     action = "view"
 
-    @property
-    def done_message(self):
-        return _("Done.")
+    def done(self, written) -> str:
+        if written.status == CallStatus.CLOSED:
+            return _("Done. The call is closed.")
+        if written.status == CallStatus.PROCESS_FULFILLED:
+            return _("Done. The requester is asked to confirm that it is resolved.")
+        definition = display.definitions_for([written])[written.workflow_id]
+        return _("Done. The call is now at step “{step}” of {process}.").format(
+            step=display.step_label(definition, written.step),
+            process=display.process_label(definition, written.process),
+        )
 
     def make_form(self, call, data):
         return forms.TransitionForm(data)
 
-    def write(self, call, data) -> None:
-        services.call_transition(
+    def write(self, call, data):
+        return services.call_transition(
             call=call,
             by=self.request.user,
             transition=data["transition"],
@@ -193,8 +205,8 @@ class CallAssignView(_CallWriteView):
     def make_form(self, call, data):
         return forms.AssignForm(data, operators=_operators(call))
 
-    def write(self, call, data) -> None:
-        services.call_assign(
+    def write(self, call, data):
+        return services.call_assign(
             call=call,
             by=self.request.user,
             operator=data["operator"],
@@ -213,8 +225,8 @@ class CallCoordinateView(_CallWriteView):
     def make_form(self, call, data):
         return forms.VersionForm(data)
 
-    def write(self, call, data) -> None:
-        services.call_coordinate(call=call, by=self.request.user, version=data["version"])
+    def write(self, call, data):
+        return services.call_coordinate(call=call, by=self.request.user, version=data["version"])
 
 
 class CallHandOverView(_CallWriteView):
@@ -227,8 +239,8 @@ class CallHandOverView(_CallWriteView):
     def make_form(self, call, data):
         return forms.HandOverForm(data, links=_links(call))
 
-    def write(self, call, data) -> None:
-        services.call_hand_over(
+    def write(self, call, data):
+        return services.call_hand_over(
             call=call,
             by=self.request.user,
             to_link=data["to_link"],
@@ -247,8 +259,8 @@ class CallEscalateView(_CallWriteView):
     def make_form(self, call, data):
         return forms.EscalateForm(data)
 
-    def write(self, call, data) -> None:
-        services.call_escalate(
+    def write(self, call, data):
+        return services.call_escalate(
             call=call, by=self.request.user, version=data["version"], reason=data["reason"]
         )
 
@@ -263,7 +275,7 @@ class CallCommentView(_CallWriteView):
     def make_form(self, call, data):
         return forms.CommentForm(data)
 
-    def write(self, call, data) -> None:
-        services.call_comment(
+    def write(self, call, data):
+        return services.call_comment(
             call=call, by=self.request.user, text=data["text"], public=data["public"]
         )

@@ -49,7 +49,12 @@ class ReportView(OrganisationViewMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         service = whole_number(request.GET.get("service", ""))
-        form = self.form_class(initial={"service": service}, **self.form_kwargs())
+        kwargs = self.form_kwargs()
+        if service is None:
+            # With one live service there is nothing to choose.
+            only = list(kwargs["services"].values_list("pk", flat=True)[:2])
+            service = only[0] if len(only) == 1 else None
+        form = self.form_class(initial={"service": service}, **kwargs)
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
