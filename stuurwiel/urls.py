@@ -16,6 +16,7 @@ org_patterns = [
     path("services/", include("stuurwiel.services.urls")),
     path("agreements/", include("stuurwiel.agreements.urls")),
     path("calendars/", include("stuurwiel.calendars.urls")),
+    path("calls/", include("stuurwiel.calls.urls")),
 ]
 
 api_org_patterns = [

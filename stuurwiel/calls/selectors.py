@@ -31,3 +31,86 @@ def visible_events(call: Call, member_access: access.Access) -> QuerySet[CallEve
         )
         return events.filter(own).distinct()
     return events.filter(public=True)
+
+
+# --- Worklists and the portal ---------------------------------------------------------
+
+#: The worklists of the "my work" page, in the order of its tabs.
+WORKLISTS = ("mine", "links", "coordination")
+
+
+def _people(user):
+    from stuurwiel.parties.models import Person
+
+    return Person.objects.filter(user=user)
+
+
+def my_links(user, organisation):
+    """The links of the organisation the user works in: their team's or their
+    supplier's (as a queryset, for a subquery)."""
+    from stuurwiel.services.models import Link
+
+    people = _people(user).filter(organisation=organisation)
+    return Link.objects.filter(Q(team__members__in=people) | Q(supplier__staff__in=people)).values(
+        "pk"
+    )
+
+
+def _coordinated_teams(user, organisation, member_access: access.Access):
+    """The teams whose unassigned calls the user organises as team coordinator:
+    those they are named coordinator of, and their own teams if they hold the
+    team coordinator role."""
+    from stuurwiel.parties.models import Team
+
+    condition = Q(coordinator__user=user)
+    roles = {assignment.role for assignment in member_access.membership.role_assignments.all()}
+    if Role.TEAM_COORDINATOR in roles:
+        condition |= Q(members__user=user)
+    return Team.objects.filter(condition, organisation=organisation).values("pk")
+
+
+def worklist(name: str, member_access: access.Access) -> QuerySet[Call]:
+    """One of the member's worklists (see :data:`WORKLISTS`), open calls only,
+    restricted by the access layer. Each is one query, whatever the number of
+    calls or links."""
+    from stuurwiel.calls.choices import CallStatus
+
+    user = member_access.user
+    organisation = member_access.organisation
+    calls = call_queryset().filter(organisation=organisation).exclude(status=CallStatus.CLOSED)
+    if name == "mine":
+        calls = calls.filter(assignee=user)
+    elif name == "links":
+        calls = calls.filter(current_link__in=my_links(user, organisation))
+    elif name == "coordination":
+        calls = calls.filter(
+            Q(coordinator=user)
+            | Q(
+                assignee__isnull=True,
+                current_link__team__in=_coordinated_teams(user, organisation, member_access),
+            )
+        )
+    else:
+        raise ValueError(name)
+    return access.restrict(calls, member_access).select_related(
+        "organisation", "assignee", "coordinator"
+    )
+
+
+def requester_calls(member_access: access.Access) -> QuerySet[Call]:
+    """The calls the member reported (or that were registered for them), each
+    with its latest public reply, for "my calls"."""
+    from django.db.models import OuterRef, Subquery
+
+    from stuurwiel.calls.choices import EventKind
+
+    replies = CallEvent.objects.filter(
+        call=OuterRef("pk"), kind=EventKind.COMMENTED, public=True
+    ).order_by("-at", "-id")
+    calls = call_queryset().filter(
+        organisation=member_access.organisation, requester=member_access.user
+    )
+    return access.restrict(calls.select_related("organisation"), member_access).annotate(
+        last_reply=Subquery(replies.values("text")[:1]),
+        last_reply_at=Subquery(replies.values("at")[:1]),
+    )

@@ -1,3 +1,4 @@
+from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.selectors import organisations_for_user
 
 
@@ -8,6 +9,7 @@ def _menu(access) -> dict[str, bool]:
         return {}
     from stuurwiel.agreements.models import Agreement, PriorityCell
     from stuurwiel.calendars.models import BusinessCalendar
+    from stuurwiel.calls.models import Call
     from stuurwiel.changelog.models import ChangeLogEntry
     from stuurwiel.graph.models import Element, Relation, Subject
     from stuurwiel.organisations.models import Membership
@@ -30,8 +32,16 @@ def _menu(access) -> dict[str, bool]:
         "members": ("organisations.view", Membership),
         "changes": ("changelog.view", ChangeLogEntry),
         "frameworks": ("frameworks.view", None),
+        "calls": ("calls.view", Call),
+        "report": ("calls.register", Call),
     }
-    return {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
+    menu = {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
+    # Requesters report and follow their own calls; the staff have a worklist.
+    membership = access.membership
+    roles = {a.role for a in membership.role_assignments.all()} if membership else set()
+    menu["portal"] = bool(roles) and roles <= {Role.REQUESTER}
+    menu["work"] = menu["calls"] and not menu["portal"]
+    return menu
 
 
 def current_organisation(request):

@@ -15,8 +15,10 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stuurwiel.calls.definitions import forget_snapshots
+from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.core.tests.service_world import DESIGN_MODELS, service_design
+from stuurwiel.core.tests.service_world import DESIGN_MODELS, call_for, service_design
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
@@ -34,6 +36,11 @@ def _design(org, model):
     if org.pk not in _designs:
         _designs[org.pk] = service_design(org, name=f"Service {SECRET}")
     return _designs[org.pk][model]
+
+
+def _secret_call(org):
+    forget_snapshots()  # the snapshot rows of an earlier test were rolled back
+    return call_for(_design(org, Service), number=f"B-{SECRET}")
 
 
 SERVICE_DESIGN_FACTORIES = {
@@ -68,6 +75,7 @@ FACTORIES = {
     ),
     Membership: lambda org: Membership.objects.filter(organisation=org).first(),
     **SERVICE_DESIGN_FACTORIES,
+    Call: lambda org: _secret_call(org),
     ChangeLogEntry: lambda org: ChangeLogEntry.objects.create(
         organisation=org,
         action="create",

@@ -16,14 +16,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stuurwiel.calls.definitions import forget_snapshots
+from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.core.tests.service_world import DESIGN_MODELS, service_design
+from stuurwiel.core.tests.service_world import DESIGN_MODELS, call_for, service_design
 from stuurwiel.core.tests.test_isolation import _model_for, org_urls
 from stuurwiel.frameworks.models import Framework, FrameworkPart, GuidingQuestion
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, RoleAssignment
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
+from stuurwiel.services.models import Service
 
 counter = itertools.count()
 
@@ -89,6 +92,12 @@ def _membership(org):
     return membership
 
 
+def _call(org):
+    forget_snapshots()  # the snapshot rows of an earlier test were rolled back
+    service = service_design(org, name=f"Dienst {next(counter)}")[Service]
+    return call_for(service, number=f"Q-{next(counter)}", requester=_membership(org).user)
+
+
 def _entry(org):
     actor = get_user_model().objects.create_user(username=f"actor-{next(counter)}")
     team = Team.objects.create(organisation=org, name=f"Team {next(counter)}")
@@ -126,6 +135,7 @@ MAKERS = {
     Membership: _membership,
     ChangeLogEntry: _entry,
     Framework: _framework,
+    Call: lambda org: _call(org),
     **{
         model: functools.partial(
             lambda model, org: service_design(org, name=f"Dienst {next(counter)}")[model], model

@@ -91,5 +91,11 @@ class RequesterCatalogueView(OrganisationViewMixin, TemplateView):
             selectors.requester_catalogue(self.organisation), settings.STUURWIEL_LIST_PAGE_SIZE
         )
         page = paginator.get_page(self.request.GET.get("page"))
-        context.update(page=page, services=page.object_list)
+        from stuurwiel.calls.models import Call
+
+        context.update(
+            page=page,
+            services=page.object_list,
+            may_report=self.access.holds_for("calls.register", Call),
+        )
         return context
