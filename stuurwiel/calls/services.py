@@ -378,12 +378,17 @@ def _event(call: Call, kind: str, by, now, **values: Any) -> CallEvent:
         kind=kind,
         actor=by,
         actor_name=actor_name(by, call.organisation),
-        run=engine.state_from_data(call.state).active.number if call.step else 1,
+        run=_active_run(call),
         process=call.process,
         step=call.step,
         call_version=call.version,
         **values,
     )
+
+
+def _active_run(call: Call) -> int:
+    active = engine.state_from_data(call.state).active
+    return active.number if active is not None else 1
 
 
 def _require(call: Call, by, action: str, message: str, code: str) -> None:

@@ -149,7 +149,7 @@ def _risk_basis(attributes: dict) -> bool:
 
 def _process(part: dict) -> Process:
     attributes = part.get("attributes") or {}
-    steps = []
+    steps: list[Step] = []
     for child in part.get("children") or []:
         if child.get("kind") != "step":
             continue
