@@ -108,9 +108,21 @@ def measure(
     *,
     now: datetime,
     until: datetime | None = None,
+    positions: dict | None = None,
 ) -> Measure:
     """The business time of ``spans`` (an open end: still running) minus the
-    pauses, cut off at ``until`` when the clock stopped there."""
+    pauses, cut off at ``until`` when the clock stopped there. ``positions``
+    remembers positions across calls (one call's clocks share their instants)."""
+    if positions is None:
+        positions = {}
+
+    def at(instant: datetime) -> int:
+        key = (id(calendar), instant)
+        found = positions.get(key)
+        if found is None:
+            found = positions[key] = position(calendar, instant)
+        return found
+
     used = 0
     open_start = None
     for start, end in spans:
@@ -120,11 +132,11 @@ def measure(
             if piece_end is None:
                 open_start = piece_start
             elif min(piece_end, now) > piece_start:  # nothing counts beyond now
-                used += position(calendar, min(piece_end, now)) - position(calendar, piece_start)
+                used += at(min(piece_end, now)) - at(piece_start)
     if open_start is None:
         return Measure(used, None)
-    offset = used - position(calendar, open_start)
-    return Measure(offset + position(calendar, max(now, open_start)), offset)
+    offset = used - at(open_start)
+    return Measure(offset + at(max(now, open_start)), offset)
 
 
 # --- What a batch of calls needs --------------------------------------------------------
@@ -151,7 +163,7 @@ class Context:
         self.calendars: dict[int | None, Calendar] = {None: ALWAYS}
         self.versions: dict[int, _Version] = {}
         self.link_versions: dict[int, list[_Version]] = {}  # link: its agreement's versions
-        self.positions: dict[tuple[int | None, datetime], int] = {}
+        self.positions: dict[tuple[int, datetime], int] = {}
 
     def calendar(self, pk: int | None) -> Calendar:
         return self.calendars[pk]
@@ -293,7 +305,7 @@ def _chain_results(call: Call, ctx: Context, facts: _Facts, now: datetime) -> li
         NormKind.RESOLUTION: call.confirmed_at or call.closed_at,
     }
     for kind, stop in stops.items():
-        measured = measure(calendar, spans, pauses, now=now, until=stop)
+        measured = measure(calendar, spans, pauses, now=now, until=stop, positions=ctx.positions)
         results.append(_result(call, None, kind, version, calendar_id, measured, stop, facts, now))
     return results
 
@@ -321,7 +333,9 @@ def _link_results(call: Call, ctx: Context, facts: _Facts, now: datetime) -> lis
         if response is None and not holds:
             stops[NormKind.RESPONSE] = handed_back  # handed back without completing a step
         for kind, stop in stops.items():
-            measured = measure(calendar, spans, pauses, now=now, until=stop)
+            measured = measure(
+                calendar, spans, pauses, now=now, until=stop, positions=ctx.positions
+            )
             results.append(
                 _result(call, link_id, kind, version, calendar_id, measured, stop, facts, now)
             )
@@ -367,6 +381,7 @@ def clock_recompute(call_ids: Sequence[int], *, now: datetime | None = None, ctx
     stored = 0
     for first in range(0, len(call_ids), BATCH):
         batch = list(call_ids[first : first + BATCH])
+        ctx.positions.clear()  # a batch's calls share instants; the next batch's rarely
         calls = _calls(batch)
         facts = _facts(batch)
         ctx.load(calls, {s.link_id for rows in facts.segments.values() for s in rows})
