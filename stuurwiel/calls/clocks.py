@@ -270,7 +270,8 @@ def _result(
     result = facts.existing.get((call.pk, link_id, kind)) or ClockResult(
         organisation_id=call.organisation_id, call_id=call.pk, link_id=link_id, norm_kind=kind
     )
-    response, resolution = version.norms[call.priority]
+    # The callers looked the priority up in the version's norms already.
+    response, resolution = version.norms[call.priority or 0]
     norm = response if kind == NormKind.RESPONSE else resolution
     result.agreement_version_id = version.pk
     result.calendar_id = calendar_id
@@ -451,7 +452,7 @@ def end_pause_at_closure(call: Call, rows: list[CallEvent], *, by, name: str, no
 
 @dataclass(frozen=True)
 class SweepReport:
-    ticking: int
+    ticking: int  # the clocks whose use moved on
     recomputed_calls: int
     warned_75: list[int]
     warned_100: list[int]
@@ -488,10 +489,15 @@ def clock_sweep(now: datetime | None = None, *, full: bool = False) -> SweepRepo
     moved = 0
     for calendar_id in calendar_ids:
         here = position(ctx.calendar(calendar_id), now)
-        moved += ticking.filter(calendar_id=calendar_id).update(
-            used_seconds=F("ticking_offset") + here,
-            used_minutes=(F("ticking_offset") + here) / 60,
-            computed_at=now,
+        # Outside service hours the position stands still: such rows are read, not written.
+        moved += (
+            ticking.filter(calendar_id=calendar_id)
+            .exclude(used_seconds=F("ticking_offset") + here)
+            .update(
+                used_seconds=F("ticking_offset") + here,
+                used_minutes=(F("ticking_offset") + here) / 60,
+                computed_at=now,
+            )
         )
     ticking.filter(warned_75_at__isnull=True, used_seconds__gte=F("norm_minutes") * 45).update(
         warned_75_at=now
