@@ -30,17 +30,20 @@ How the sweep stays cheap
     so a duration is a difference of positions. A ticking clock stores
     ``ticking_offset = used - position(start of its running stretch)``; its use
     now is ``ticking_offset + position(now)``: one UPDATE per calendar, plus
-    three for the warnings and breaches, whatever the number of open calls.
+    three for the warnings and breaches, whatever the number of open calls
+    (a clock whose calendar is closed now is read, not written).
     A hand-over, pause or resume recomputes the call's clocks at once; a
     registration or transition only marks the call ``clocks_stale`` (no extra
     statement: it rides on the call's own save, so a transition keeps its
     statement budget) and the next sweep recomputes it, within the minute.
 
 Limits
-    A calendar edited while clocks tick is applied from the next full
-    recompute (``clock_sweep(full=True)``, ``stuurwiel manage clock_sweep
-    --full``). Without a calendar anywhere a clock counts every hour. A call
-    without a priority, or a priority without a norm, has no clock for it.
+    Clocks are not change-logged: they are derived data, recomputable from the
+    call's recorded history (events, segments, pauses). A calendar edited while
+    clocks tick is applied from the next full recompute (``clock_sweep(full=True)``,
+    ``stuurwiel manage clock_sweep --full``). Without a calendar anywhere a clock
+    counts every hour. A call without a priority, or a priority without a norm,
+    has no clock for it. Instants are measured in whole seconds.
 """
 
 from __future__ import annotations
