@@ -464,10 +464,13 @@ def test_a_link_keeps_the_agreement_version_in_force_when_its_share_opened(world
 
 def test_the_command_sweeps(world, clock):
     register(world)
+    out = StringIO()
+    call_command("clock_sweep", stdout=out)
+    assert "recomputed calls 1," in out.getvalue()  # the registration left it to the sweep
     clock.advance(minutes=1)
     out = StringIO()
     call_command("clock_sweep", stdout=out)
-    assert "ticking 2," in out.getvalue()  # the chain's response and resolution moved on
+    assert "ticking 2, recomputed calls 0," in out.getvalue()  # the chain's two clocks
     out = StringIO()
     call_command("clock_sweep", stdout=out)
     assert "ticking 0," in out.getvalue()  # no time passed: nothing written
