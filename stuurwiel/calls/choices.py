@@ -45,6 +45,30 @@ class EventKind(models.TextChoices):
     MONITORING_EVENT = "monitoring", _("monitoring event grouped")
     EXCEPTION_REQUESTED = "exception_asked", _("exception asked")
     EXCEPTION_DECIDED = "exception_decided", _("exception decided")
+    CLOCK_PAUSED = "clock_paused", _("clock paused")
+    CLOCK_RESUMED = "clock_resumed", _("clock resumed")
+
+
+class PauseReason(models.TextChoices):
+    """Why a call's clocks stand still: only for a recorded reason (USM)."""
+
+    REQUESTER = "requester", _("waiting for the requester")
+    PLANNED = "planned", _("waiting for a planned moment")
+
+
+class NormKind(models.TextChoices):
+    """Which norm of an agreement a clock measures (business minutes per priority)."""
+
+    RESPONSE = "response", _("response")
+    RESOLUTION = "resolution", _("resolution")
+
+
+class ClockState(models.TextChoices):
+    """Where a clock stands against its norm."""
+
+    RUNNING = "running", _("running")
+    MET = "met", _("met")
+    BREACHED = "breached", _("breached")
 
 
 class ImpactLevel(models.TextChoices):

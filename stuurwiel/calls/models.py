@@ -18,9 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from stuurwiel.calls.choices import (
     CallStatus,
     Channel,
+    ClockState,
     EventKind,
     ExceptionDecision,
     ExceptionKind,
+    NormKind,
+    PauseReason,
 )
 from stuurwiel.core.models import OrganisationOwnedModel
 
@@ -156,13 +159,16 @@ class Call(OrganisationOwnedModel):
     registered_at = models.DateTimeField(_("registered at"), editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, editable=False)
+    # clocks: set by a write that changes the call's clocks without recomputing
+    # them (a transition stays within its statement budget); the sweep recomputes.
+    clocks_stale = models.BooleanField(default=False, editable=False)
 
     url_namespace = "calls"
     # The access layer: a call lies in its service's subject; it is "own" to its
     # requester and to the staff of a supplier whose link it was handed to.
     access_scope = "service__subject"
     access_owner = ("requester", "segments__link__supplier__staff__user")
-    changelog_exclude = ("created_at", "updated_at", "version", "state")
+    changelog_exclude = ("created_at", "updated_at", "version", "state", "clocks_stale")
 
     class Meta:
         ordering = ["-registered_at", "-id"]
@@ -179,6 +185,11 @@ class Call(OrganisationOwnedModel):
             models.Index(fields=["organisation", "coordinator", "status"], name="call_org_coord"),
             models.Index(fields=["organisation", "requester", "-id"], name="call_org_requester"),
             models.Index(fields=["service", "registered_at"], name="call_service_time"),
+            models.Index(
+                fields=["clocks_stale"],
+                condition=models.Q(clocks_stale=True),
+                name="call_clocks_stale",
+            ),
             models.Index(
                 fields=["service", "event_key", "registered_at"],
                 name="call_service_event",
@@ -260,6 +271,121 @@ class LinkSegment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} @ {self.link_id}"
+
+
+class ClockPause(models.Model):
+    """A stretch during which a call's clocks stand still, with who and why. A
+    pause is never lost: it ends at the resume, or at the call's closure."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="pauses")
+    reason_kind = models.CharField(_("reason"), max_length=20, choices=PauseReason.choices)
+    note = models.TextField(_("note"), blank=True)
+    started_at = models.DateTimeField(_("paused at"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_by_name = models.CharField(_("paused by"), max_length=200, blank=True)
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ended_by_name = models.CharField(_("resumed by"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        constraints = [
+            # At most one open pause per call: pauses never overlap.
+            models.UniqueConstraint(
+                fields=["call"], condition=models.Q(ended_at__isnull=True), name="pause_one_open"
+            )
+        ]
+        indexes = [models.Index(fields=["call", "started_at"], name="pause_call_time")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.get_reason_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ClockResult(models.Model):
+    """One clock of one call against one norm: the chain's SA clock (``link``
+    empty) or one link's OLA/UC clock, kept current by the services and the
+    sweep (:mod:`stuurwiel.calls.clocks`), so reports are queries.
+
+    While the clock ticks, ``ticking_offset`` holds the business seconds used
+    minus the calendar's business position of the moment it last started, so
+    the sweep finds the time used by adding the calendar's position now."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="clocks")
+    link = models.ForeignKey(
+        "services.Link",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="clock_results",
+        verbose_name=_("link"),
+    )
+    agreement_version = models.ForeignKey(
+        "agreements.AgreementVersion",
+        on_delete=models.PROTECT,
+        related_name="clock_results",
+        verbose_name=_("agreement version"),
+    )
+    calendar = models.ForeignKey(
+        "calendars.BusinessCalendar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service hours"),
+    )
+    norm_kind = models.CharField(_("norm"), max_length=12, choices=NormKind.choices)
+    norm_minutes = models.PositiveIntegerField(_("norm (business minutes)"))
+    used_seconds = models.BigIntegerField(_("used (business seconds)"), default=0)
+    used_minutes = models.PositiveIntegerField(_("used (business minutes)"), default=0)
+    ticking_offset = models.BigIntegerField(null=True, blank=True, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING
+    )
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    warned_75_at = models.DateTimeField(_("75 % warning at"), null=True, blank=True)
+    warned_100_at = models.DateTimeField(_("100 % warning at"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["call", "link__position", "norm_kind"]
+        verbose_name = _("clock result")
+        verbose_name_plural = _("clock results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "norm_kind"],
+                condition=models.Q(link__isnull=True),
+                name="clock_one_chain_per_norm",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "link", "norm_kind"],
+                condition=models.Q(link__isnull=False),
+                name="clock_one_link_per_norm",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["calendar", "ticking_offset"], name="clock_ticking"),
+            models.Index(fields=["organisation", "state", "norm_kind"], name="clock_org_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.link_id or 'chain'} {self.norm_kind}: {self.state}"
+
+    @property
+    def share(self) -> float:
+        """The part of the norm used (1.0 is the whole norm)."""
+        return self.used_seconds / (self.norm_minutes * 60) if self.norm_minutes else 0.0
 
 
 class SeparationRelaxation(models.Model):

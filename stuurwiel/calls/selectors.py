@@ -114,3 +114,20 @@ def requester_calls(member_access: access.Access) -> QuerySet[Call]:
         last_reply=Subquery(replies.values("text")[:1]),
         last_reply_at=Subquery(replies.values("at")[:1]),
     )
+
+
+def watermelon_calls(calls: QuerySet[Call]) -> QuerySet[Call]:
+    """The watermelon view: calls whose chain (SA) resolution clock is breached
+    while no link's OLA/UC resolution clock is (every link green, the chain red);
+    a query over the stored clocks (:mod:`stuurwiel.calls.clocks`)."""
+    from stuurwiel.calls.choices import ClockState, NormKind
+    from stuurwiel.calls.models import ClockResult
+
+    resolution = ClockResult.objects.filter(norm_kind=NormKind.RESOLUTION)
+    red_chain = resolution.filter(link__isnull=True, state=ClockState.BREACHED)
+    red_link = resolution.filter(link__isnull=False, state=ClockState.BREACHED)
+    return (
+        calls.filter(pk__in=red_chain.values("call_id"), clocks__link__isnull=False)
+        .exclude(pk__in=red_link.values("call_id"))
+        .distinct()
+    )

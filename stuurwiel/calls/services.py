@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stuurwiel.calls import routing
+from stuurwiel.calls import clocks, routing
 from stuurwiel.calls.choices import CallStatus, Channel, EventKind
 from stuurwiel.calls.definitions import current_snapshot, definition_of
 from stuurwiel.calls.facts import call_facts, member_roles, relaxed_rules
@@ -213,6 +213,7 @@ def call_register(
     first = routing.link_for(chain, state.root.step, current=None)
     call.current_link = first
     call.number = _next_number(organisation, now.year)
+    call.clocks_stale = True  # clocks: the sweep computes them (no statement here)
     call.save()
     name = actor_name(by, organisation) if getattr(by, "is_authenticated", False) else ""
     events = [
@@ -355,6 +356,8 @@ def call_transition(
     rows = _event_rows(fresh, happened, by, name, now, note)
     _sync_state(fresh, definition, new_state, now)
     routing.route(fresh, rows, by=by, name=name, now=now)
+    clocks.end_pause_at_closure(fresh, rows, by=by, name=name, now=now)  # clocks: no lost pause
+    fresh.clocks_stale = True  # clocks: the next sweep recomputes them (saved below)
     fresh.version += 1
     fresh.save()
     for row in rows:
@@ -500,7 +503,9 @@ def call_hand_over(*, call: Call, to_link, by, version: int, reason: str) -> Cal
         )
     now = timezone.now()
     event = routing.hand_over(fresh, to_link, by=by, now=now, reason=reason)
-    return _save(fresh, event)
+    _save(fresh, event)
+    clocks.clock_update(fresh, now=now)  # clocks: one link's share ends, the next one's opens
+    return fresh
 
 
 @transaction.atomic

@@ -1,0 +1,275 @@
+"""How long the minute's clock sweep takes over many open calls (target: 100,000 open calls < 5 s).
+
+Run from the repository root::
+
+    STUURWIEL_DEMO=1 .venv/bin/python bench/clock_sweep.py [--sizes 10000,100000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench STUURWIEL_DEMO=1 \\
+        .venv/bin/python bench/clock_sweep.py
+
+It builds one live service with a chain of three links (an OLA for each team link,
+a UC for the supplier, an SA; office hours Monday to Friday 08:30-17:00 with a closed
+day), registers one call through the services and clones it with ``bulk_create``
+up to each size: registered over the ten days before the last hour, priorities 1-5, a third still
+with the first link, a third handed over to the second link after its intake, a
+third handed over twice; one in ten paused. Then it times, per size:
+
+- the full recompute (``clock_sweep(full=True)``: every open call's clocks from
+  its segments, pauses and events, in Python; it runs once, and after a calendar
+  is edited);
+- the minute's sweep (``clock_sweep()``, what the job runner runs every minute),
+  a minute later each run: median and worst of ``--runs``.
+
+The full recompute runs up to ``--full-upto`` calls (default 10,000; on a busy
+machine it costs a few milliseconds a call). Beyond that the clocks of the further
+calls are copied in SQL from the computed ones (call n gets the clocks of call
+n mod the computed count, which has the same chain pattern), so the sweep has a
+realistic number of ticking clocks to move; the sweep does the same work whatever
+the values.
+
+Times depend on the machine; nothing is asserted. Without ``DATABASE_URL`` the data
+lives in a throwaway SQLite file; with it, in that database (the rows stay behind).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+BATCH = 5000
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    workdir = tempfile.mkdtemp(prefix="stuurwiel-bench-")
+    os.makedirs(f"{workdir}/static")
+    os.environ.setdefault("STUURWIEL_DATA_DIR", workdir)
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+    os.environ.setdefault("STUURWIEL_DEMO", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stuurwiel.settings")
+    import django
+
+    django.setup()
+
+
+def build_world():
+    """The service, its chain and agreements, and one registered call as the template."""
+    from django.contrib.auth import get_user_model
+
+    from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm
+    from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
+    from stuurwiel.calls import services
+    from stuurwiel.graph.models import Subject
+    from stuurwiel.organisations.choices import Role
+    from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
+    from stuurwiel.parties.models import Supplier, Team
+    from stuurwiel.services.models import Link, Service
+
+    stamp = int(time.time())
+    org = Organisation.objects.create(name=f"Bench klokken {stamp}", slug=f"bench-clock-{stamp}")
+    calendar = BusinessCalendar.objects.create(organisation=org, name="Kantoor")
+    for weekday in range(1, 6):
+        ServiceWindow.objects.create(
+            organisation=org, calendar=calendar, weekday=weekday, start_minute=510, end_minute=1020
+        )
+    ClosedDay.objects.create(organisation=org, calendar=calendar, date="2026-12-25", name="Kerst")
+    subject = Subject.objects.create(organisation=org, name="Melding", kind="service")
+    service = Service.objects.create(
+        organisation=org, subject=subject, name="Parkeren", status="live", calendar=calendar
+    )
+    front = Team.objects.create(organisation=org, name="KCC")
+    back = Team.objects.create(organisation=org, name="Parkeerbeheer")
+    supplier = Supplier.objects.create(organisation=org, name="ParkeerBV")
+    links = [
+        Link.objects.create(
+            organisation=org, service=service, team=front, position=1, steps=["herstellen-aannemen"]
+        ),
+        Link.objects.create(organisation=org, service=service, team=back, position=2, steps=[]),
+        Link.objects.create(
+            organisation=org, service=service, supplier=supplier, position=3, steps=[]
+        ),
+    ]
+    for kind, link in (("sa", None), ("ola", links[0]), ("ola", links[1]), ("uc", links[2])):
+        agreement = Agreement.objects.create(
+            organisation=org, service=service, kind=kind, link=link, name=f"{kind} {link}"
+        )
+        version = AgreementVersion.objects.create(
+            organisation=org, agreement=agreement, number=1, status="active", calendar=calendar
+        )
+        for priority in range(1, 10):
+            Norm.objects.create(
+                organisation=org,
+                agreement_version=version,
+                priority=priority,
+                response_minutes=30 * priority,
+                resolution_minutes=(960 if kind == "sa" else 480) * priority,
+            )
+    user = get_user_model().objects.create_user(username=f"bench-clock-{stamp}")
+    membership = Membership.objects.create(organisation=org, user=user)
+    RoleAssignment.objects.create(membership=membership, role=Role.REQUESTER)
+    template = services.call_register(
+        organisation=org,
+        service=service,
+        call_type="incident",
+        title="Parkeerautomaat defect",
+        by=user,
+        impact="medium",
+        urgency="high",
+    )
+    return org, links, template
+
+
+def grow(org, links, template, first: int, last: int, now) -> None:
+    """Calls ``first`` … ``last - 1``: cloned from the template, with their segments,
+    responses and pauses."""
+    from stuurwiel.calls.choices import EventKind, PauseReason
+    from stuurwiel.calls.models import Call, CallEvent, ClockPause, LinkSegment
+
+    for start in range(first, last, BATCH):
+        numbers = range(start, min(last, start + BATCH))
+        calls = []
+        for n in numbers:
+            call = Call(
+                organisation=org,
+                number=f"BC-{n:08d}",
+                service_id=template.service_id,
+                call_type=template.call_type,
+                title=template.title,
+                channel=template.channel,
+                priority=1 + n % 5,
+                workflow_id=template.workflow_id,
+                state=template.state,
+                process=template.process,
+                step=template.step,
+                current_link=links[n % 3],
+                sa_version_id=template.sa_version_id,
+                registered_at=now - timedelta(minutes=60 + (n * 7) % (10 * 24 * 60)),
+            )
+            calls.append(call)
+        calls = Call.objects.bulk_create(calls, batch_size=1000)
+        segments, events, paused = [], [], []
+        for n, call in zip(numbers, calls, strict=True):
+            moments = [call.registered_at + timedelta(minutes=20 * i) for i in range(n % 3 + 1)]
+            for i, opened in enumerate(moments):
+                ended = moments[i + 1] if i + 1 < len(moments) else None
+                segments.append(
+                    LinkSegment(
+                        organisation=org,
+                        call=call,
+                        link=links[i],
+                        started_at=opened,
+                        ended_at=ended,
+                    )
+                )
+                if ended is not None:
+                    events.append(
+                        CallEvent(
+                            organisation=org,
+                            call=call,
+                            at=ended - timedelta(minutes=5),
+                            kind=EventKind.STEP_COMPLETED,
+                            link=links[i],
+                        )
+                    )
+            if n % 10 == 0:
+                paused.append(
+                    ClockPause(
+                        organisation=org,
+                        call=call,
+                        reason_kind=PauseReason.REQUESTER,
+                        started_at=moments[-1] + timedelta(minutes=1),
+                    )
+                )
+        LinkSegment.objects.bulk_create(segments, batch_size=1000)
+        CallEvent.objects.bulk_create(events, batch_size=1000)
+        ClockPause.objects.bulk_create(paused, batch_size=1000)
+
+
+def copy_clocks(org, computed: int, size: int) -> None:
+    """Give calls ``computed`` … ``size - 1`` the clocks of the computed calls."""
+    from django.db import connection
+
+    from stuurwiel.calls.models import Call, ClockResult
+
+    base = Call.objects.get(organisation=org, number="BC-00000001").pk - 1
+    ClockResult.objects.filter(call_id__gte=base + computed, call__organisation=org).delete()
+    source = computed - 1  # calls 1 … computed - 1 have computed clocks
+    columns = (
+        "organisation_id, link_id, agreement_version_id, calendar_id, norm_kind, "
+        "norm_minutes, used_seconds, used_minutes, ticking_offset, state, stopped_at, "
+        "warned_75_at, warned_100_at, computed_at"
+    )
+    picked = ", ".join(f"r.{c.strip()}" for c in columns.split(","))
+    table, calls = ClockResult._meta.db_table, Call._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (call_id, {columns}) SELECT c.id, {picked} "
+            f"FROM {calls} c JOIN {table} r ON r.call_id = %s + 1 + ((c.id - %s - 1) %% %s) "
+            f"WHERE c.organisation_id = %s AND c.id >= %s AND c.id < %s",
+            [base, base, source, org.pk, base + computed, base + size],
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="open calls, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="minute sweeps timed per size")
+    parser.add_argument(
+        "--full-upto", type=int, default=10_000, help="recompute in full up to this many calls"
+    )
+    args = parser.parse_args()
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from stuurwiel.calls.clocks import clock_sweep
+    from stuurwiel.calls.models import ClockResult
+
+    call_command("migrate", verbosity=0)
+    org, links, template = build_world()
+    # Inside service hours (a Wednesday 11:00 in Amsterdam, after the template call was
+    # registered), so every sweep moves every
+    # ticking clock: outside them the sweep only reads (nothing changed to write).
+    now = datetime(2027, 1, 13, 11, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    print(f"database: {connection.vendor}")
+    heads = ("open calls", "clocks", "ticking", "full s", "sweep p50 s", "max s")
+    print(" ".join(f"{head:>12}" for head in heads))
+    done = computed = 1
+    for size in (int(s) for s in args.sizes.split(",")):
+        started = time.perf_counter()
+        grow(org, links, template, done, size, now)
+        built = time.perf_counter() - started
+        done = size
+        full = None
+        if size <= args.full_upto:
+            started = time.perf_counter()
+            clock_sweep(now, full=True)
+            full = time.perf_counter() - started
+            computed = size
+        else:
+            copy_clocks(org, computed, size)
+        times, ticking = [], 0
+        for run in range(1, args.runs + 1):
+            started = time.perf_counter()
+            report = clock_sweep(now + timedelta(minutes=run))
+            times.append(time.perf_counter() - started)
+            ticking = report.ticking
+        now += timedelta(minutes=args.runs)
+        clocks = ClockResult.objects.count()
+        print(
+            f"{size:>12} {clocks:>12} {ticking:>12} "
+            f"{'copied' if full is None else format(full, '.2f'):>12} "
+            f"{statistics.median(times):>12.3f} {max(times):>12.3f}   (built in {built:.1f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
