@@ -130,6 +130,19 @@ class ClosedDayForm(OrganisationModelForm):
             self.fields["calendar"].disabled = True
 
 
+class CalendarCopyForm(forms.Form):
+    """The calendar page's "copy": a new calendar with the same hours and closed days."""
+
+    name = forms.CharField(
+        label=_("Name of the copy"),
+        max_length=200,
+        help_text=_(
+            "The copy gets the same time zone, service hours and closed days (with "
+            "whether each one closes the service); change them afterwards on its own page."
+        ),
+    )
+
+
 class HolidaysCopyForm(forms.Form):
     first_year = forms.IntegerField(label=_("From year"))
     last_year = forms.IntegerField(label=_("Up to and including year"))
