@@ -32,7 +32,8 @@ class TimeOfDayField(forms.CharField):
             forms.TextInput(
                 attrs={
                     "inputmode": "numeric",
-                    "placeholder": "17:00" if end else "08:30",
+                    # The format, not a time: a grey 08:30 read as filled in already.
+                    "placeholder": _("hh:mm"),
                     "size": 6,
                     "autocomplete": "off",
                 }

@@ -269,3 +269,9 @@ def test_an_operator_may_not_copy_a_calendar_from_its_page(operator_client, offi
     assert operator_client.get(url("calendar_copy", office)).status_code == 403
     assert operator_client.post(url("calendar_copy", office), {"name": "Kopie"}).status_code == 403
     assert BusinessCalendar.objects.count() == 1
+
+
+def test_the_hours_form_shows_the_format_not_a_time_that_looks_filled_in(manager_client, office):
+    page = manager_client.get(url("calendar_detail", office)).content.decode()
+    assert page.count('placeholder="uu:mm"') == 2
+    assert 'placeholder="08:30"' not in page
