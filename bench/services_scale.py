@@ -20,8 +20,8 @@ names; the organisations then stay behind as ``bench-services-…``):
   (the first from the customer), an OLA or UC with a version in force and a norm
   for each of the five priorities, a filled canvas item it contributes to and a
   managed component on a model element; plus the SA with its norms, the customers,
-  and an approval of exactly this design (so the gate page works out the design's
-  digest, as it does for every approved design).
+  and an approval of exactly this design, recorded as ``service_approve`` records
+  it (its digest and, on branches that have it, the design version it approved).
 
 Then it requests the staff catalogue (HTML and API list) and the requester
 catalogue, each its first page and a late page, then the service page and the
@@ -385,14 +385,19 @@ def build_chain(org: Org) -> None:
             for p in PRIORITIES
         ),
     )
+    # As services.service_approve records it: the digest and, where approvals have
+    # one, the design version they approved (the gate compares that number).
+    recorded = {"design_digest": design.design_digest(service)}
+    if hasattr(service, "design_version"):
+        recorded["design_version"] = service.design_version
     DesignApproval.objects.create(
         **o,
         service=service,
         decision=ApprovalDecision.APPROVED,
         decided_by_name="Een collega",
         service_version=service.version,
-        design_digest=design.design_digest(service),
         status_at=ServiceStatus.IN_DESIGN,
+        **recorded,
     )
     org.service = service
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from stuurwiel.agreements.choices import AgreementKind
@@ -58,7 +57,9 @@ class Finding:
 @dataclass
 class AgreementState:
     agreement: Agreement
-    versions: list[AgreementVersion]
+    versions: list[AgreementVersion]  # newest first
+    # version pk → its norms (by priority); read with the versions, in one query.
+    norms_by_version: dict[int, list[Norm]] = field(default_factory=dict)
 
     @property
     def current(self) -> AgreementVersion | None:
@@ -70,7 +71,9 @@ class AgreementState:
 
     def norms(self) -> dict[int, Norm]:
         version = self.current
-        return {norm.priority: norm for norm in version.norms.all()} if version else {}
+        if version is None:
+            return {}
+        return {norm.priority: norm for norm in self.norms_by_version.get(version.pk, ())}
 
 
 @dataclass
@@ -114,30 +117,46 @@ class ServiceDesign:
         return any(self.steps.process_of.get(step) == process for step in link.steps or ())
 
 
-def service_design(service) -> ServiceDesign:
-    """Load the service's links, agreements, versions, norms, matrix and library."""
+def service_design(service, *, links=None) -> ServiceDesign:
+    """Load the service's links (unless a page passes its ``links``, in chain
+    order with team and supplier), agreements, versions, norms, matrix and library."""
     from stuurwiel.services.models import Link
 
-    links = list(
-        Link.objects.filter(service=service)
-        .select_related("team", "supplier")
-        .order_by("position", "id")
-    )
-    # The organisation comes along: pages link every agreement and version.
-    versions = AgreementVersion.objects.select_related("organisation", "calendar").order_by(
-        "-number"
-    )
-    agreements = list(
-        Agreement.objects.filter(service=service)
-        .select_related("organisation", "link__team", "link__supplier")
-        .prefetch_related(
-            Prefetch("versions", queryset=versions.prefetch_related("norms")),
+    if links is None:
+        links = list(
+            Link.objects.filter(service=service)
+            .select_related("team", "supplier")
+            .order_by("position", "id")
         )
-    )
+    by_pk = {link.pk: link for link in links}
+    # Three flat reads (agreements, versions, norms), put together here: a nested
+    # prefetch would build a queryset per agreement and per version.
+    agreements = list(Agreement.objects.filter(service=service).order_by("kind", "name", "pk"))
+    versions: dict[int, list[AgreementVersion]] = {}
+    for version in (
+        AgreementVersion.objects.filter(agreement__service=service)
+        .select_related("calendar")
+        .order_by("-number", "pk")
+    ):
+        versions.setdefault(version.agreement_id, []).append(version)
+    norms: dict[int, list[Norm]] = {}
+    for norm in Norm.objects.filter(agreement_version__agreement__service=service).order_by(
+        "priority", "pk"
+    ):
+        norms.setdefault(norm.agreement_version_id, []).append(norm)
     sa = None
     by_link: dict[int, AgreementState] = {}
     for agreement in agreements:
-        state = AgreementState(agreement, list(agreement.versions.all()))
+        # Pages link every agreement and version (their URLs name the organisation),
+        # and say whom each is with: the service's organisation and links, as fetched.
+        agreement.organisation = service.organisation
+        if agreement.link_id in by_pk:
+            agreement.link = by_pk[agreement.link_id]
+        own = versions.get(agreement.pk, [])
+        for version in own:
+            version.organisation = service.organisation
+            version.agreement = agreement
+        state = AgreementState(agreement, own, {v.pk: norms.get(v.pk, []) for v in own})
         if agreement.kind == AgreementKind.SA:
             sa = state
         elif agreement.link_id is not None:

@@ -2,8 +2,9 @@
 the default priority matrices (the ``prioriteit`` part) and which process each
 process step belongs to (for the links a call passes).
 
-Read from the loaded library (one query); before the library is loaded, from its
-bundled file — the same data. The default matrix is Stuurwiel's own example, not
+Read from the loaded library (one query, then kept until the library's content
+changes: ``frameworks.selectors.library_derived``); before the library is loaded,
+from its bundled file — the same data. The default matrix is Stuurwiel's own example, not
 the book's: the part's ``source`` says so (kind ``reading``), and pages show it.
 """
 
@@ -193,8 +194,14 @@ def _bundled() -> UsmExtract:
 
 
 def usm_extract() -> UsmExtract:
-    """The priority part and the step index of the loaded USM library (one query),
-    or of its bundled file when it is not loaded."""
+    """The priority part and the step index of the loaded USM library, or of its
+    bundled file when it is not loaded; worked out once per loaded library."""
+    from stuurwiel.frameworks.selectors import library_derived
+
+    return library_derived(USM_URN, "usm_extract", _usm_extract_read)
+
+
+def _usm_extract_read() -> UsmExtract:
     from stuurwiel.frameworks.models import FrameworkPart
 
     rows = list(

@@ -30,6 +30,7 @@ from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text, clean_version
 from stuurwiel.organisations import access
 from stuurwiel.organisations.writes import lock_fresh, object_create, object_delete, object_update
+from stuurwiel.services.services import service_design_changed
 
 VERSION_COPIED = ("calendar", "availability", "facility_functionality", "notes")
 NORM_VALUES = ("response_minutes", "resolution_minutes")
@@ -75,6 +76,14 @@ def _default_name(data: dict[str, Any]) -> str:
     return _("{kind} {link} for {service}").format(kind=label, link=link, service=service)
 
 
+def _design_changed(agreement_id: int) -> None:
+    """An agreement is part of its service's design: a write to it, its versions or
+    their norms outdates an approval of that design (putting a version in force
+    does not: it changes whether, not what, was agreed)."""
+    service_id = Agreement.objects.values_list("service_id", flat=True).get(pk=agreement_id)
+    service_design_changed(service_id=service_id)
+
+
 def _ever_in_force(agreement: Agreement) -> bool:
     return agreement.versions.exclude(status=VersionStatus.DRAFT).exists()
 
@@ -97,9 +106,11 @@ def agreement_create(*, organisation, by, data: dict[str, Any], reason: str = ""
         fields=("agreement", "number", "calendar"),
         reason=reason,
     )
+    service_design_changed(service_id=agreement.service_id)
     return agreement
 
 
+@transaction.atomic
 def agreement_update(
     *, instance: Agreement, by, data: dict[str, Any], version, reason: str = ""
 ) -> Agreement:
@@ -130,9 +141,11 @@ def agreement_update(
                     code="party_fixed",
                 )
             data.pop(name, None)
-    return object_update(
+    agreement = object_update(
         instance=instance, by=by, data=data, version=version, reason=reason, fields=fields
     )
+    service_design_changed(service_id=agreement.service_id)
+    return agreement
 
 
 @transaction.atomic
@@ -149,6 +162,7 @@ def agreement_delete(*, instance: Agreement, by, version=None, reason: str = "")
             ).format(name=fresh)
         )
     object_delete(instance=fresh, by=by, version=version, reason=reason)
+    service_design_changed(service_id=fresh.service_id)
 
 
 # --- Versions ------------------------------------------------------------------------
@@ -192,6 +206,7 @@ def version_update(
     updated = object_update(instance=fresh, by=by, data=data, version=version, reason=reason)
     if norms is not None:
         _norms_set(version=updated, norms=norms, by=by, reason=reason)
+    _design_changed(updated.agreement_id)
     return updated
 
 
@@ -272,6 +287,7 @@ def norm_create(*, version: AgreementVersion, by, data: dict[str, Any], reason: 
         model=Norm, organisation=fresh.organisation, by=by, data=data, reason=reason
     )
     _bump(fresh)
+    _design_changed(fresh.agreement_id)
     return norm
 
 
@@ -283,6 +299,7 @@ def norm_update(*, instance: Norm, by, data: dict[str, Any], version, reason: st
         instance=instance, by=by, data=data, version=version, reason=reason, fields=NORM_VALUES
     )
     _bump(fresh_version)
+    _design_changed(fresh_version.agreement_id)
     return norm
 
 
@@ -291,6 +308,7 @@ def norm_delete(*, instance: Norm, by, version=None, reason: str = "") -> None:
     fresh_version = _locked_draft(instance.agreement_version_id, by)
     object_delete(instance=instance, by=by, version=version, reason=reason)
     _bump(fresh_version)
+    _design_changed(fresh_version.agreement_id)
 
 
 @transaction.atomic
@@ -350,6 +368,7 @@ def version_new(
             },
             reason=reason,
         )
+    service_design_changed(service_id=locked.service_id)
     return new
 
 

@@ -130,6 +130,9 @@ class ServiceAgreementsView(generic.ObjectMixin, TemplateView):
         overview = service_overview(service, self.access)
         context.update(
             service=service,
+            # The service's own pages (its tabs, the way back) for who may see it;
+            # a supplier's user with a contract on it sees this page only.
+            service_visible=access.permitted(self.access, "view", service),
             overview=overview,
             can_add=access.permitted(
                 self.access, "change", Agreement(organisation=self.organisation, service=service)

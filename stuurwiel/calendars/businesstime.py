@@ -36,6 +36,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import time as _time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -173,11 +174,12 @@ def _epoch_seconds(instant: datetime) -> int:
 
 
 def _local(zone: ZoneInfo, seconds: int) -> datetime:
-    return (_EPOCH + timedelta(seconds=seconds)).astimezone(zone).replace(tzinfo=None)
+    # One C call (the zone's fromutc, with the fold of a repeated hour), not three objects.
+    return datetime.fromtimestamp(seconds, zone).replace(tzinfo=None)
 
 
 def _utc_year(seconds: int) -> int:
-    return (_EPOCH + timedelta(seconds=seconds)).year
+    return _time.gmtime(seconds).tm_year
 
 
 def _offset(zone: ZoneInfo, seconds: int) -> timedelta:

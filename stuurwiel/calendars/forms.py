@@ -32,7 +32,8 @@ class TimeOfDayField(forms.CharField):
             forms.TextInput(
                 attrs={
                     "inputmode": "numeric",
-                    "placeholder": "17:00" if end else "08:30",
+                    # The format, not a time: a grey 08:30 read as filled in already.
+                    "placeholder": _("hh:mm"),
                     "size": 6,
                     "autocomplete": "off",
                 }
@@ -128,6 +129,19 @@ class ClosedDayForm(OrganisationModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["calendar"].disabled = True
+
+
+class CalendarCopyForm(forms.Form):
+    """The calendar page's "copy": a new calendar with the same hours and closed days."""
+
+    name = forms.CharField(
+        label=_("Name of the copy"),
+        max_length=200,
+        help_text=_(
+            "The copy gets the same time zone, service hours and closed days (with "
+            "whether each one closes the service); change them afterwards on its own page."
+        ),
+    )
 
 
 class HolidaysCopyForm(forms.Form):

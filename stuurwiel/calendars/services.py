@@ -40,6 +40,15 @@ HOLIDAY_YEARS = (1950, 2200)
 
 
 @dataclass
+class CalendarCopied:
+    """What :func:`calendar_copy` made: the new calendar and its copied rows."""
+
+    calendar: BusinessCalendar
+    windows: list[ServiceWindow] = field(default_factory=list)
+    closed_days: list[ClosedDay] = field(default_factory=list)
+
+
+@dataclass
 class ClosedDaysAdded:
     """What a copy or an import did: the days it added and the dates it left alone
     (already in the calendar; the stored day, with the user's edits, stays)."""
@@ -69,6 +78,82 @@ def calendar_delete(*, instance: BusinessCalendar, by, version=None, reason: str
     """Deletes the calendar with its windows and closed days; refused while a service
     or an agreement measures on it."""
     object_delete(instance=instance, by=by, version=version, reason=reason)
+
+
+@transaction.atomic
+def calendar_copy(
+    *,
+    calendar: BusinessCalendar,
+    name: Any,
+    by,
+    description: Any = None,
+    reason: str = "",
+) -> CalendarCopied:
+    """A new calendar named ``name`` with the same time zone, windows and closed days
+    (holidays, extra days and feed days, each with its name, kind and active flag)
+    as ``calendar``; the description too unless ``description`` is given. The
+    original is left as it is.
+
+    The original's row is locked first, so its windows and days are read as one
+    state (every window and closed-day write locks that row too). The copied rows
+    were valid in the original and stay so (same windows, same dates), so they are
+    inserted in one statement per kind and each is logged as created under the
+    new calendar, in one more.
+    """
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
+    source = lock_fresh(BusinessCalendar, calendar.pk)
+    access.require(by=by, organisation=source.organisation, action="view", obj=source)
+    wanted = name.strip() if isinstance(name, str) else name
+    if (
+        isinstance(wanted, str)
+        and BusinessCalendar.objects.filter(organisation=source.organisation, name=wanted).exists()
+    ):
+        # Said on the name, in words a manager reads (the unique constraint would
+        # name the organisation and the name together).
+        raise ValidationError(
+            {
+                "name": _(
+                    "There is a calendar named “{name}” already: choose another name."
+                ).format(name=wanted)
+            },
+            code="name_taken",
+        )
+    why = reason or _("Copied from “{name}”.").format(name=source)
+    copy = object_create(
+        model=BusinessCalendar,
+        organisation=source.organisation,
+        by=by,
+        data={
+            "name": wanted,
+            "time_zone": source.time_zone,
+            "description": source.description if description is None else description,
+        },
+        reason=why,
+    )
+    # Windows and closed days are written by whoever may change calendars; the
+    # calendar itself was just created under that same check.
+    o = {"organisation": copy.organisation, "calendar": copy}
+    windows = ServiceWindow.objects.bulk_create(
+        ServiceWindow(**o, weekday=w.weekday, start_minute=w.start_minute, end_minute=w.end_minute)
+        for w in source.windows.order_by("weekday", "start_minute")
+    )
+    days = ClosedDay.objects.bulk_create(
+        ClosedDay(**o, date=d.date, name=d.name, kind=d.kind, active=d.active)
+        for d in source.closed_days.order_by("date")
+    )
+    entries = [
+        change_entry(
+            instance=row,
+            action=ChangeAction.CREATE,
+            by=by,
+            after=snapshot(row),
+            reason=why,
+            parent=copy,
+        )
+        for row in (*windows, *days)
+    ]
+    change_records_insert([entry for entry in entries if entry is not None])
+    return CalendarCopied(copy, windows, days)
 
 
 # --- Windows --------------------------------------------------------------------------

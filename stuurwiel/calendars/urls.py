@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.CalendarDeleteView.as_view(), name="calendar_delete"),
     path("<int:pk>/history/", views.CalendarHistoryView.as_view(), name="calendar_history"),
     path("<int:pk>/ical/", views.CalendarIcalView.as_view(), name="calendar_ical"),
+    path("<int:pk>/copy/", views.CalendarCopyView.as_view(), name="calendar_copy"),
     path("<int:pk>/hours/add/", views.CalendarWindowsAddView.as_view(), name="calendar_windows"),
     path("<int:pk>/holidays/", views.CalendarHolidaysView.as_view(), name="calendar_holidays"),
     path("<int:pk>/feed/", views.CalendarFeedImportView.as_view(), name="calendar_feed_import"),

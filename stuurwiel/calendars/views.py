@@ -144,6 +144,10 @@ class CalendarFormView(generic.ObjectMixin, TemplateView):
         """Call the service; return the success message."""
         raise NotImplementedError
 
+    def done_url(self, calendar) -> str:
+        """Where a successful POST leads: back to the calendar."""
+        return calendar.get_absolute_url()
+
     def get(self, request, *args, **kwargs):
         calendar = self.get_object()
         return self.render_page(calendar, self.make_form(calendar))
@@ -161,7 +165,7 @@ class CalendarFormView(generic.ObjectMixin, TemplateView):
                 return self.render_page(calendar, form, status=403)
             else:
                 messages.success(request, message)
-                return HttpResponseRedirect(calendar.get_absolute_url())
+                return HttpResponseRedirect(self.done_url(calendar))
         return self.render_page(calendar, form, status=400)
 
     def render_page(self, calendar, form, status: int = 200):
@@ -193,6 +197,37 @@ class CalendarWindowsAddView(CalendarFormView):
         return ngettext(
             "{count} service window added.", "{count} service windows added.", count
         ).format(count=count)
+
+
+class CalendarCopyView(CalendarFormView):
+    """Copy a calendar under a new name and go to the copy."""
+
+    title = gettext_lazy("Copy {name}")
+    form_context_name = "copy_form"
+    copied: services.CalendarCopied | None = None
+
+    def make_form(self, calendar, data=None, files=None):
+        initial = {"name": _("{name} (copy)").format(name=calendar)[:200]}
+        return forms.CalendarCopyForm(data, initial=initial)
+
+    def run(self, calendar, form) -> str:
+        self.copied = services.calendar_copy(
+            calendar=calendar, name=form.cleaned_data["name"], by=self.request.user
+        )
+        return _("“{copy}” is a copy of “{name}”: {windows} and {days}.").format(
+            copy=self.copied.calendar,
+            name=calendar,
+            windows=ngettext(
+                "{count} service window", "{count} service windows", len(self.copied.windows)
+            ).format(count=len(self.copied.windows)),
+            days=ngettext(
+                "{count} closed day", "{count} closed days", len(self.copied.closed_days)
+            ).format(count=len(self.copied.closed_days)),
+        )
+
+    def done_url(self, calendar) -> str:
+        assert self.copied is not None
+        return self.copied.calendar.get_absolute_url()
 
 
 class CalendarHolidaysView(CalendarFormView):

@@ -3,7 +3,10 @@ reference page or API answer shows, fetched in a fixed number of queries."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +20,31 @@ from stuurwiel.frameworks.models import (
     LinkType,
 )
 from stuurwiel.organisations.choices import Role
+
+T = TypeVar("T")
+
+#: (urn, what) → (the library's content key it was worked out for, the value).
+_DERIVED: dict[tuple[str, str], tuple[Any, Any]] = {}
+_DERIVED_LOCK = threading.Lock()
+
+
+def library_derived(urn: str, what: str, build: Callable[[], T]) -> T:
+    """What ``build`` reads from the loaded library ``urn`` (``what`` names it),
+    worked out once per loaded content instead of on every page: one query for
+    the library's content hash, then the value kept from the last time, unless the
+    hash moved on. Sound because only the loader writes a library's parts, and it
+    writes a new content hash with every change of content (an unchanged library
+    is skipped). Not loaded: the key is ``None`` (``build`` then reads the bundled
+    file, which does not change while the process runs). The value is shared:
+    callers treat it as read-only."""
+    key = Framework.objects.filter(urn=urn).values_list("pk", "content_hash").first()
+    kept = _DERIVED.get((urn, what))
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    value = build()
+    with _DERIVED_LOCK:
+        _DERIVED[(urn, what)] = (key, value)
+    return value
 
 
 def _count(queryset: QuerySet, to_framework: str) -> Coalesce:

@@ -13,7 +13,8 @@
 - The design digest is the SHA-256 of the design's canonical export, so an
   approval names exactly the design it approved.
 
-Read from the loaded library when it is loaded, else from its bundled file.
+Read from the loaded library when it is loaded (and kept until its content
+changes: ``frameworks.selectors.library_derived``), else from its bundled file.
 """
 
 from __future__ import annotations
@@ -106,18 +107,26 @@ def _text(value: Any, language: str) -> str:
 
 
 def canvas_sections() -> tuple[CanvasSection, ...]:
-    """The canvas sections with their cells, in library order."""
+    """The canvas sections with their cells, in library order (worked out once
+    per loaded library)."""
+    from stuurwiel.frameworks.selectors import library_derived
+
+    return library_derived(USM_URN, "canvas_sections", _canvas_sections_read)
+
+
+def _canvas_sections_read() -> tuple[CanvasSection, ...]:
     from stuurwiel.frameworks.models import FrameworkPart
 
-    root = (
-        FrameworkPart.objects.filter(framework__urn=USM_URN, ref_id=CANVAS_ROOT).only("pk").first()
+    parts = list(
+        FrameworkPart.objects.filter(framework__urn=USM_URN, kind=CANVAS_KIND)
+        .select_related("parent")
+        .prefetch_related("questions")
+        .order_by("order", "pk")
+    )
+    root = next(
+        (p.parent for p in parts if p.parent is not None and p.parent.ref_id == CANVAS_ROOT), None
     )
     if root is not None:
-        parts = list(
-            FrameworkPart.objects.filter(framework__urn=USM_URN, kind=CANVAS_KIND)
-            .prefetch_related("questions")
-            .order_by("order", "pk")
-        )
         children: dict[int | None, list] = {}
         for part in parts:
             children.setdefault(part.parent_id, []).append(part)
@@ -218,7 +227,14 @@ class ProcessStep:
 
 
 def process_steps() -> tuple[ProcessStep, ...]:
-    """The steps of the five processes, in library order (process ref_id each)."""
+    """The steps of the five processes, in library order (process ref_id each),
+    worked out once per loaded library."""
+    from stuurwiel.frameworks.selectors import library_derived
+
+    return library_derived(USM_URN, "process_steps", _process_steps_read)
+
+
+def _process_steps_read() -> tuple[ProcessStep, ...]:
     from stuurwiel.frameworks.models import FrameworkPart
 
     rows = list(
@@ -276,10 +292,9 @@ def designer_ids(service) -> set[int]:
     from stuurwiel.services.models import DesignApproval, Service
 
     types = ContentType.objects.get_for_models(Service, Agreement, AgreementVersion, DesignApproval)
-    agreements = list(Agreement.objects.filter(service=service).values_list("pk", flat=True))
-    versions = list(
-        AgreementVersion.objects.filter(agreement__service=service).values_list("pk", flat=True)
-    )
+    # Subqueries, not lists of ids: one query, however many agreements and versions.
+    agreements = Agreement.objects.filter(service=service).values("pk")
+    versions = AgreementVersion.objects.filter(agreement__service=service).values("pk")
     written = (
         Q(content_type=types[Service], object_id=service.pk)
         | Q(parent_content_type=types[Service], parent_object_id=service.pk)

@@ -49,10 +49,20 @@ def _url(name: str, service, **kwargs) -> str:
     return reverse(name, kwargs={"org": service.organisation.slug, **kwargs})
 
 
-def gate_conditions(service, *, links=None, interfaces=None) -> list[GateCondition]:
+def gate_conditions(
+    service,
+    *,
+    links=None,
+    interfaces=None,
+    approvals=None,
+    customers=None,
+    canvas_items=None,
+) -> list[GateCondition]:
     """The checklist, in the order a designer works through it (§11.5: first the
-    what, then the chain, then the agreements). A page that shows the chain passes
-    its ``links`` (with team and supplier) and ``interfaces``, so they are fetched once."""
+    what, then the chain, then the agreements). A page that shows parts of the
+    design passes what it fetched — the ``links`` (with team and supplier), the
+    ``interfaces``, the ``approvals`` (newest first), the ``customers``, the
+    ``canvas_items`` — so nothing is fetched twice; the rest is read here."""
     from stuurwiel.agreements.consistency import service_design
 
     edit = _url("services:service_edit", service, pk=service.pk)
@@ -60,8 +70,14 @@ def gate_conditions(service, *, links=None, interfaces=None) -> list[GateConditi
     chain = _url("services:service_detail", service, pk=service.pk) + "#chain"
     design_page = _url("services:service_gate", service, pk=service.pk)
     conditions = [
-        GateCondition("definition", _("Definition complete"), _definition_gaps(service, edit)),
-        GateCondition("canvas", _("Service Model Canvas complete"), _canvas_gaps(service, canvas)),
+        GateCondition(
+            "definition", _("Definition complete"), _definition_gaps(service, edit, customers)
+        ),
+        GateCondition(
+            "canvas",
+            _("Service Model Canvas complete"),
+            _canvas_gaps(service, canvas, canvas_items),
+        ),
         GateCondition("owner", _("Exactly one owner of the chain performance"), []),
         GateCondition("chain", _("A chain with at least one link"), []),
         GateCondition("interfaces", _("Every link has an interface with both ends"), []),
@@ -89,7 +105,7 @@ def gate_conditions(service, *, links=None, interfaces=None) -> list[GateConditi
             Gap("calendar_missing", _("Choose the service hours (a business calendar)."), edit)
         )
     # Both agreement checks read the same agreements, versions and norms: fetch once.
-    agreements = service_design(service)
+    agreements = service_design(service, links=links)
     by_code["agreements"].gaps.extend(_agreement_gaps(service, agreements))
     if by_code["agreements"].gaps:
         # Consistency is judged on complete agreements: until then it is not met.
@@ -102,7 +118,7 @@ def gate_conditions(service, *, links=None, interfaces=None) -> list[GateConditi
         )
     else:
         by_code["norms"].gaps.extend(_norm_gaps(service, agreements))
-    by_code["approval"].gaps.extend(_approval_gaps(service, design_page))
+    by_code["approval"].gaps.extend(_approval_gaps(service, design_page, approvals))
     for condition in conditions:
         for number, gap in enumerate(condition.gaps):
             if not gap.group:
@@ -115,7 +131,7 @@ def gate_gaps(service) -> list[Gap]:
     return [gap for condition in gate_conditions(service) for gap in condition.gaps]
 
 
-def _definition_gaps(service, edit: str) -> list[Gap]:
+def _definition_gaps(service, edit: str, customers=None) -> list[Gap]:
     gaps = []
     if not service.customer_value.strip():
         gaps.append(
@@ -133,14 +149,15 @@ def _definition_gaps(service, edit: str) -> list[Gap]:
                 edit,
             )
         )
-    if not service.customers.exists():
+    if not (service.customers.exists() if customers is None else customers):
         gaps.append(Gap("customers_missing", _("Name the customers and user groups."), edit))
     return gaps
 
 
-def _canvas_gaps(service, canvas: str) -> list[Gap]:
+def _canvas_gaps(service, canvas: str, items=None) -> list[Gap]:
     gaps = []
-    items = list(service.canvas_items.all())
+    if items is None:
+        items = list(service.canvas_items.all())
     for section in design.canvas_sections():
         own = [item for item in items if item.section == section.ref_id]
         if not own:
@@ -237,8 +254,20 @@ def _blocking(service, findings) -> list[Gap]:
     return [Gap(f.code, f.message, page) for f in findings if f.severity == "error"]
 
 
-def _approval_gaps(service, page: str) -> list[Gap]:
-    latest = service.approvals.order_by("-created_at", "-id").first()
+def approval_current(service, approval) -> bool:
+    """Whether ``approval`` approved the design as it is now: nothing was written
+    to the design since (its ``design_version``). An approval recorded before the
+    design had a version number is compared by the design's digest."""
+    if approval.design_version is not None:
+        return approval.design_version == service.design_version
+    return approval.design_digest == design.design_digest(service)
+
+
+def _approval_gaps(service, page: str, approvals=None) -> list[Gap]:
+    if approvals is None:
+        latest = service.approvals.order_by("-created_at", "-id").first()
+    else:
+        latest = approvals[0] if approvals else None
     if latest is None or latest.decision != ApprovalDecision.APPROVED:
         return [
             Gap(
@@ -247,7 +276,7 @@ def _approval_gaps(service, page: str) -> list[Gap]:
                 page,
             )
         ]
-    if latest.design_digest != design.design_digest(service):
+    if not approval_current(service, latest):
         return [
             Gap(
                 "approval_outdated",

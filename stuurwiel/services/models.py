@@ -89,9 +89,15 @@ class Service(OrganisationOwnedModel):
         default=ServiceStatus.DRAFT,
         editable=False,
     )
+    # Moves on with every write to the design (services.service_design_changed), not
+    # with a status move: an approval is current while it names this number, so a
+    # page knows without working out the design's digest.
+    design_version = models.PositiveIntegerField(_("design version"), default=1, editable=False)
 
     url_namespace = "services"
     access_scope = "subject"
+    # Bookkeeping: the writes that move it are logged themselves.
+    changelog_exclude = (*OrganisationOwnedModel.changelog_exclude, "design_version")
     # The status moves only through services.service_transition (the design gate).
     writable_fields = (
         "name",
@@ -226,6 +232,9 @@ class Link(ServicePart):
     )
 
     access_owner = "supplier__staff__user"
+    # Not a field: the canvas items it contributes to, as the service page reads
+    # them in one go (services.selectors.service_page).
+    contributes_to: list[CanvasItem]
     writable_fields = (
         "service",
         "team",
@@ -420,6 +429,11 @@ class DesignApproval(ServicePart):
     decided_by_name = models.CharField(_("decided by"), max_length=200)
     service_version = models.PositiveIntegerField(_("service version"))
     design_digest = models.CharField(_("design digest"), max_length=64)
+    # The service's design_version when decided; empty on approvals recorded before
+    # it existed (the gate then compares the digest).
+    design_version = models.PositiveIntegerField(
+        _("design version"), null=True, blank=True, editable=False
+    )
     status_at = models.CharField(
         _("state of the design"), max_length=10, choices=ServiceStatus.choices
     )

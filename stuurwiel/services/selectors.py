@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from stuurwiel.services.choices import ServiceStatus
+from stuurwiel.services.choices import ServiceForm, ServiceStatus
 from stuurwiel.services.models import (
     CanvasItem,
     DesignApproval,
@@ -56,19 +56,24 @@ def _known(rows, field: str, objects: dict) -> None:
 
 
 def service_page(service: Service) -> dict:
-    """Everything the service page shows, in a fixed number of queries. The
-    interfaces and components point at the links fetched here, and every row (its
-    URL names the organisation's slug) at the service's organisation: a part and
-    its model element are in the service's organisation (``clean()`` refuses
+    """Everything the service page shows, and what its design gate reads besides
+    (the canvas items), in a fixed number of queries. The interfaces and
+    components point at the links fetched here, each link's ``contributes_to`` at
+    the canvas items fetched here, and every row (its URL names the
+    organisation's slug) at the service's organisation: a part, its model element
+    and the service hours are in the service's organisation (``clean()`` refuses
     others), so nothing is fetched or built twice."""
     organisation = {service.organisation_id: service.organisation}
     links = list(
         Link.objects.filter(service=service)
         .select_related("team", "supplier")
-        .prefetch_related("canvas_items")
         .order_by("position", "id")
     )
     by_id = {link.pk: link for link in links}
+    canvas_items = list(
+        CanvasItem.objects.filter(service=service).order_by("section", "position", "id")
+    )
+    _contributions(service, links, canvas_items)
     interfaces = list(Interface.objects.filter(service=service).order_by("id"))
     _known(interfaces, "source_link", by_id)
     _known(interfaces, "target_link", by_id)
@@ -79,7 +84,8 @@ def service_page(service: Service) -> dict:
     )
     _known(components, "managed_by", by_id)
     elements = [component.element for component in components if component.element_id]
-    for rows in (links, interfaces, components, elements):
+    calendars = [service.calendar] if service.calendar_id else []
+    for rows in (links, interfaces, components, elements, canvas_items, calendars):
         _known(rows, "organisation", organisation)
     approvals = list(
         DesignApproval.objects.filter(service=service).order_by("-created_at", "-id")[:20]
@@ -89,9 +95,25 @@ def service_page(service: Service) -> dict:
         "interfaces": interfaces,
         "components": components,
         "approvals": approvals,
+        "canvas_items": canvas_items,
         "customers": list(service.customers.all()),
-        "specific_services": list(service.specific_services.order_by("name")),
+        # Only a generic service has specific services (Service.clean()).
+        "specific_services": list(service.specific_services.order_by("name"))
+        if service.form == ServiceForm.GENERIC
+        else [],
     }
+
+
+def _contributions(service: Service, links: list[Link], canvas_items: list[CanvasItem]) -> None:
+    """Give each link ``contributes_to``: the canvas items it contributes to, in
+    canvas order, read as pairs of ids (no second fetch of the items)."""
+    pairs = Link.canvas_items.through.objects.filter(link__service=service)
+    chosen: dict[int, set[int]] = {}
+    for link_id, item_id in pairs.values_list("link_id", "canvasitem_id"):
+        chosen.setdefault(link_id, set()).add(item_id)
+    for link in links:
+        ids = chosen.get(link.pk, set())
+        link.contributes_to = [item for item in canvas_items if item.pk in ids]
 
 
 def link_queryset() -> QuerySet[Link]:

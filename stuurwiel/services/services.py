@@ -5,6 +5,12 @@ so lenses, scoped roles and the change log keep working; its name and owner are
 kept equal on both. The status moves only through :func:`service_transition` and
 :func:`service_approve`: going live passes the design gate (§20.3), "designed"
 needs an approval by someone who did not specify the design (§14.6).
+
+Every write to a design (the service's own fields, its parts here, its agreements
+in ``stuurwiel.agreements.services``) calls :func:`service_design_changed`, which
+moves the service's ``design_version`` on; an approval records the number it
+approved, so "is the approval still current" is a comparison of two numbers, not
+a digest of the whole design worked out on every page.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
@@ -34,6 +41,7 @@ from stuurwiel.organisations.writes import (
 )
 from stuurwiel.services import design
 from stuurwiel.services.choices import ApprovalDecision, ServiceStatus
+from stuurwiel.services.gate import gate_gaps
 from stuurwiel.services.models import (
     CanvasItem,
     DesignApproval,
@@ -91,7 +99,18 @@ def service_update(
 ) -> Service:
     service = object_update(instance=instance, by=by, data=data, version=version, reason=reason)
     _subject_follow(service, by=by, reason=reason)
+    service_design_changed(service_id=service.pk)
+    service.design_version += 1
     return service
+
+
+def service_design_changed(*, service_id: int) -> None:
+    """The design of the service changed: move its ``design_version`` on, so an
+    approval of the design as it was is no longer current. Called by every write
+    to a design, inside its transaction, after the write itself is logged; one
+    UPDATE, and on PostgreSQL it waits for an approval deciding at that moment
+    (which holds the service's row), so that approval is outdated at once."""
+    Service.objects.filter(pk=service_id).update(design_version=F("design_version") + 1)
 
 
 def _subject_follow(service: Service, *, by, reason: str = "") -> None:
@@ -169,8 +188,6 @@ def service_transition(*, service: Service, to: str, by, version, reason: str = 
         )
         raise ValidationError({"status": ValidationError(message, code="transition_not_allowed")})
     if to == ServiceStatus.LIVE:
-        from stuurwiel.services.gate import gate_gaps
-
         gaps = gate_gaps(fresh)
         if gaps:
             raise GateRefused(gaps)
@@ -239,6 +256,7 @@ def service_approve(
         decided_by_name=actor_name(by, fresh.organisation),
         service_version=fresh.version,
         design_digest=design.design_digest(fresh),
+        design_version=fresh.design_version,
         status_at=fresh.status,
         comment=comment,
     )
@@ -253,16 +271,29 @@ def service_approve(
 # --- Parts of the design -----------------------------------------------------------
 
 
+@transaction.atomic
 def _part_create(model, *, organisation, by, data: dict[str, Any], reason: str = ""):
-    return object_create(model=model, organisation=organisation, by=by, data=data, reason=reason)
+    part = object_create(model=model, organisation=organisation, by=by, data=data, reason=reason)
+    service_design_changed(service_id=part.service_id)
+    return part
 
 
+@transaction.atomic
 def _part_update(*, instance, by, data: dict[str, Any], version, reason: str = ""):
     if "service" in data and data["service"] != instance.service:
         raise ValidationError(
             {"service": _("A part of a design stays with its service.")}, code="service_fixed"
         )
-    return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    part = object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    service_design_changed(service_id=part.service_id)
+    return part
+
+
+@transaction.atomic
+def _part_delete(*, instance, by, version=None, reason: str = "") -> None:
+    service_id = instance.service_id
+    object_delete(instance=instance, by=by, version=version, reason=reason)
+    service_design_changed(service_id=service_id)
 
 
 @transaction.atomic
@@ -298,8 +329,6 @@ def _unchanged_since(version, fresh: CanvasItem, stored: str, started: str | Non
     """The version to save against: the stored one when the item changed since
     ``version`` but not in the text being edited (it still reads ``started``),
     so someone else's edit of another cell or of the name is no conflict."""
-    from stuurwiel.core.text import clean_version
-
     quoted = clean_version(version)
     if quoted is not None and started is not None and _newlines(started) == stored:
         return fresh.version
@@ -351,7 +380,7 @@ def canvas_item_rename(
 
 
 def canvas_item_delete(*, instance: CanvasItem, by, version=None, reason: str = "") -> None:
-    object_delete(instance=instance, by=by, version=version, reason=reason)
+    _part_delete(instance=instance, by=by, version=version, reason=reason)
 
 
 def _check_canvas_items(service, items) -> None:
@@ -381,7 +410,7 @@ def link_update(*, instance: Link, by, data: dict[str, Any], version, reason: st
 
 
 def link_delete(*, instance: Link, by, version=None, reason: str = "") -> None:
-    object_delete(instance=instance, by=by, version=version, reason=reason)
+    _part_delete(instance=instance, by=by, version=version, reason=reason)
 
 
 def interface_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Interface:
@@ -395,7 +424,7 @@ def interface_update(
 
 
 def interface_delete(*, instance: Interface, by, version=None, reason: str = "") -> None:
-    object_delete(instance=instance, by=by, version=version, reason=reason)
+    _part_delete(instance=instance, by=by, version=version, reason=reason)
 
 
 def component_create(
@@ -415,4 +444,4 @@ def component_update(
 def component_delete(
     *, instance: InfrastructureComponent, by, version=None, reason: str = ""
 ) -> None:
-    object_delete(instance=instance, by=by, version=version, reason=reason)
+    _part_delete(instance=instance, by=by, version=version, reason=reason)

@@ -264,3 +264,20 @@ def test_the_history_shows_norm_changes_under_the_agreement(manager_client, mana
     assert response.status_code == 200
     kinds = [entry.content_type.model for entry in response.context["changes"]]
     assert kinds == ["norm", "agreementversion", "agreement"]
+
+
+def test_the_overview_is_a_tab_of_its_service_with_the_way_back(manager_client, chain):
+    service = chain[0]
+    page = manager_client.get(_url("service_agreements", service=service.pk)).content.decode()
+    agreements_tab = f'href="{_url("service_agreements", service=service.pk)}" aria-current="page"'
+    assert agreements_tab in page
+    assert f'<a href="{service.get_absolute_url()}">{service}</a>' in page  # the breadcrumb
+    assert reverse("services:service_gate", kwargs={"org": "alfa", "pk": service.pk}) in page
+
+
+def test_a_supplier_gets_no_tabs_of_a_service_it_may_not_see(client, supplier_user, chain):
+    client.force_login(supplier_user)
+    service = chain[0]
+    page = client.get(_url("service_agreements", service=service.pk)).content.decode()
+    assert service.get_absolute_url() not in page
+    assert reverse("services:service_gate", kwargs={"org": "alfa", "pk": service.pk}) not in page

@@ -89,6 +89,18 @@ class ClosedDaySerializer(OrganisationScopedSerializer):
         ]
 
 
+class CalendarCopySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, help_text="The name of the copy.")
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The copy's description; the original's when left out.",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why, for the change log."
+    )
+
+
 class HolidaysCopySerializer(serializers.Serializer):
     first_year = serializers.IntegerField()
     last_year = serializers.IntegerField()

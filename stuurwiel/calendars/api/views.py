@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.status import HTTP_201_CREATED
 
 from stuurwiel.calendars import filtersets, selectors, services
 from stuurwiel.calendars.api import serializers
@@ -37,9 +38,9 @@ def _added(result: services.ClosedDaysAdded) -> Response:
 
 @org_scoped_schema
 class BusinessCalendarViewSet(OrganisationScopedViewSet):
-    """Business calendars (service hours). ``holidays`` copies Dutch public
-    holidays into it, ``feed`` imports an iCalendar holiday feed, ``ical`` exports
-    the service hours as iCalendar."""
+    """Business calendars (service hours). ``copy`` makes a copy under a new name,
+    ``holidays`` copies Dutch public holidays into it, ``feed`` imports an
+    iCalendar holiday feed, ``ical`` exports the service hours as iCalendar."""
 
     area = "calendars"
     queryset = selectors.calendar_list_queryset()
@@ -48,6 +49,33 @@ class BusinessCalendarViewSet(OrganisationScopedViewSet):
     create_service = services.calendar_create
     update_service = services.calendar_update
     delete_service = services.calendar_delete
+
+    @extend_schema(
+        operation_id="o_calendars_calendars_copy",
+        description="A new calendar under another name with this one's time zone, service "
+        "windows and closed days (each with its name, kind and active flag), and its "
+        "description unless one is given. Answers the new calendar.",
+        parameters=[ORG_PARAMETER],
+        request=serializers.CalendarCopySerializer,
+        responses={201: serializers.BusinessCalendarSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def copy(self, request, *args, **kwargs):
+        calendar = self.get_object()
+        data = serializers.CalendarCopySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        copied = services.calendar_copy(
+            calendar=calendar,
+            name=data.validated_data["name"],
+            description=data.validated_data.get("description"),
+            by=request.user,
+            reason=self._reason(),
+        )
+        answer = serializers.BusinessCalendarSerializer(
+            copied.calendar, context=self.get_serializer_context()
+        )
+        return Response(answer.data, status=HTTP_201_CREATED)
 
     @extend_schema(
         operation_id="o_calendars_calendars_holidays",

@@ -1,10 +1,12 @@
 """The calendar API: windows as HH:MM, errors as JSON on the field that is wrong,
 versions on every update, and the holidays, feed and iCalendar actions."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from stuurwiel.calendars.models import ClosedDay, ServiceWindow
+from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
 from stuurwiel.calendars.tests.test_feed_import import all_day, feed
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +123,40 @@ def test_an_operator_reads_but_may_not_write(api_client, operator_a, office):
     )
     assert copy.status_code == 403
     assert not ClosedDay.objects.exists()
+
+
+def test_a_calendar_is_copied_through_the_api(api, office):
+    ClosedDay.objects.create(
+        organisation=office.organisation, calendar=office, date=date(2026, 12, 25), name="Kerst"
+    )
+    answer = api.post(
+        f"{BASE}/calendars/{office.pk}/copy/",
+        {"name": "Zomeruren", "reason": "Zomerrooster"},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["name"] == "Zomeruren" and body["id"] != office.pk
+    assert (
+        body["hours_summary"] == api.get(f"{BASE}/calendars/{office.pk}/").json()["hours_summary"]
+    )
+    copy = BusinessCalendar.objects.get(pk=body["id"])
+    assert copy.closed_days.get().name == "Kerst"
+
+
+def test_a_copy_through_the_api_needs_a_free_name_and_a_calendar_of_ones_own(api, office, org_b):
+    taken = api.post(f"{BASE}/calendars/{office.pk}/copy/", {"name": "Kantooruren"}, format="json")
+    assert taken.status_code == 400 and "name" in taken.json()
+    missing = api.post(f"{BASE}/calendars/{office.pk}/copy/", {}, format="json")
+    assert missing.status_code == 400 and "name" in missing.json()
+    other = BusinessCalendar.objects.create(organisation=org_b, name="Geheime uren")
+    hidden = api.post(f"{BASE}/calendars/{other.pk}/copy/", {"name": "Buit"}, format="json")
+    assert hidden.status_code == 404
+    assert BusinessCalendar.objects.count() == 2
+
+
+def test_an_operator_may_not_copy_a_calendar_through_the_api(api_client, operator_a, office):
+    api = api_client(operator_a)
+    refused = api.post(f"{BASE}/calendars/{office.pk}/copy/", {"name": "Kopie"}, format="json")
+    assert refused.status_code == 403 and "detail" in refused.json()
+    assert BusinessCalendar.objects.count() == 1

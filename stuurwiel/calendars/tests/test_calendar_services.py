@@ -1,14 +1,16 @@
 """Writes of business calendars: windows that overlap or end before they start are
 refused on the field, holidays are copied once with their defaults, everything logs."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from stuurwiel.calendars import selectors, services
+from stuurwiel.calendars.businesstime import business_duration
 from stuurwiel.calendars.choices import ClosedDayKind
-from stuurwiel.calendars.models import ClosedDay, ServiceWindow
+from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
 from stuurwiel.changelog.models import ChangeLogEntry
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.organisations.access import AccessDenied
@@ -181,3 +183,88 @@ def test_deleting_a_calendar_takes_its_windows_and_days_along(office, manager_a)
     _copy(office, manager_a, 2026, 2026)
     services.calendar_delete(instance=office, by=manager_a)
     assert not ServiceWindow.objects.exists() and not ClosedDay.objects.exists()
+
+
+# --- Copying a calendar ------------------------------------------------------------------
+
+
+def _closed(calendar, day, name, kind=ClosedDayKind.HOLIDAY, active=True):
+    return ClosedDay.objects.create(
+        organisation=calendar.organisation,
+        calendar=calendar,
+        date=day,
+        name=name,
+        kind=kind,
+        active=active,
+    )
+
+
+def _rows(calendar):
+    windows = sorted(calendar.windows.values_list("weekday", "start_minute", "end_minute"))
+    days = sorted(calendar.closed_days.values_list("date", "name", "kind", "active"))
+    return windows, days
+
+
+def test_a_copy_has_the_windows_and_closed_days_with_their_active_flags(office, manager_a):
+    office.time_zone = "Europe/Brussels"
+    office.description = "Het loket"
+    office.save()
+    _closed(office, date(2026, 4, 3), "Goede Vrijdag", active=False)
+    _closed(office, date(2026, 12, 25), "Eerste Kerstdag")
+    _closed(office, date(2026, 12, 24), "Kerstavond", kind=ClosedDayKind.CLOSING)
+    copied = services.calendar_copy(calendar=office, name="Kantooruren zomer", by=manager_a)
+    copy = copied.calendar
+    assert copy.pk != office.pk and copy.name == "Kantooruren zomer"
+    assert (copy.time_zone, copy.description) == ("Europe/Brussels", "Het loket")
+    assert _rows(copy) == _rows(office)
+    assert len(copied.windows) == 4 and len(copied.closed_days) == 3
+    assert not copy.closed_days.get(name="Goede Vrijdag").active
+    # The copy measures the same business time; the original is untouched.
+    start = datetime(2026, 3, 30, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    span = (start, start + timedelta(days=300))
+    assert business_duration(copy.as_business_time(), *span) == business_duration(
+        office.as_business_time(), *span
+    )
+    assert office.windows.count() == 4 and office.closed_days.count() == 3
+
+
+def test_a_copy_is_a_calendar_of_its_own(office, manager_a):
+    copy = services.calendar_copy(calendar=office, name="Avonduren", by=manager_a).calendar
+    window = copy.windows.get(weekday=2)
+    services.window_update(
+        instance=window, by=manager_a, data={"end_minute": 1200}, version=window.version
+    )
+    assert office.windows.get(weekday=2).end_minute == 1020
+
+
+def test_a_copy_and_each_copied_row_are_logged_with_where_they_come_from(office, manager_a):
+    _closed(office, date(2026, 12, 25), "Eerste Kerstdag")
+    copy = services.calendar_copy(calendar=office, name="Kopie", by=manager_a).calendar
+    created = ChangeLogEntry.objects.filter(action="create", actor=manager_a)
+    assert created.filter(object_id=copy.pk, parent_object_id=None).count() == 1
+    parts = created.filter(parent_object_id=copy.pk)
+    assert parts.count() == 5  # four windows and one closed day
+    assert {entry.reason for entry in created} == {"Gekopieerd van “Kantooruren”."}
+    assert not ChangeLogEntry.objects.filter(parent_object_id=office.pk).exists()
+
+
+def test_a_copy_takes_a_description_and_a_reason_when_given(office, manager_a):
+    copy = services.calendar_copy(
+        calendar=office, name="Kopie", description="", by=manager_a, reason="Zomerrooster"
+    ).calendar
+    assert copy.description == ""
+    assert ChangeLogEntry.objects.get(object_id=copy.pk, action="create").reason == "Zomerrooster"
+
+
+@pytest.mark.parametrize("name", ["Kantooruren", " Kantooruren ", ""])
+def test_a_copy_needs_a_name_of_its_own(office, manager_a, name):
+    with pytest.raises(ValidationError) as refused:
+        services.calendar_copy(calendar=office, name=name, by=manager_a)
+    assert "name" in refused.value.message_dict
+    assert BusinessCalendar.objects.filter(organisation=office.organisation).count() == 1
+
+
+def test_an_operator_may_not_copy_a_calendar(office, operator_a):
+    with pytest.raises(AccessDenied):
+        services.calendar_copy(calendar=office, name="Kopie", by=operator_a)
+    assert not ServiceWindow.objects.exclude(calendar=office).exists()

@@ -229,3 +229,49 @@ def test_deleting_a_window_leads_back_to_the_calendar(manager_client, office):
     response = manager_client.post(url("window_delete", pk=window.pk))
     assert response["Location"].endswith("#week")
     assert not ServiceWindow.objects.filter(pk=window.pk).exists()
+
+
+def test_a_calendar_is_copied_from_its_page_and_the_copy_opens(manager_client, office):
+    ClosedDay.objects.create(
+        organisation=office.organisation,
+        calendar=office,
+        date=date(2026, 4, 3),
+        name="Goede Vrijdag",
+        active=False,
+    )
+    assert (
+        url("calendar_copy", office)
+        in manager_client.get(url("calendar_detail", office)).content.decode()
+    )
+    form = manager_client.get(url("calendar_copy", office))
+    assert form.status_code == 200
+    assert form.context["copy_form"]["name"].value() == "Kantooruren (kopie)"
+    response = manager_client.post(url("calendar_copy", office), {"name": "Zomeruren"}, follow=True)
+    copy = BusinessCalendar.objects.get(name="Zomeruren")
+    assert response.redirect_chain[-1][0] == copy.get_absolute_url()
+    page = response.content.decode()
+    assert "4 tijdvakken" in page and "1 sluitingsdag" in page
+    assert copy.windows.count() == 4 and not copy.closed_days.get().active
+
+
+def test_a_copy_under_a_name_in_use_is_refused_on_the_name(manager_client, office):
+    response = manager_client.post(url("calendar_copy", office), {"name": "Kantooruren"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"]
+    assert BusinessCalendar.objects.count() == 1
+
+
+def test_an_operator_may_not_copy_a_calendar_from_its_page(operator_client, office):
+    assert (
+        url("calendar_copy", office)
+        not in operator_client.get(url("calendar_detail", office)).content.decode()
+    )
+    assert operator_client.get(url("calendar_copy", office)).status_code == 403
+    assert operator_client.post(url("calendar_copy", office), {"name": "Kopie"}).status_code == 403
+    assert BusinessCalendar.objects.count() == 1
+
+
+def test_the_hours_form_shows_the_format_not_a_time_that_looks_filled_in(manager_client, office):
+    page = manager_client.get(url("calendar_detail", office)).content.decode()
+    assert page.count('placeholder="uu:mm"') == 2
+    assert 'placeholder="08:30"' not in page

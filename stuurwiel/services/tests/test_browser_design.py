@@ -1,6 +1,8 @@
 """A service designed from empty to live through the pages, in Debian's chromium:
-definition, canvas, chain, interfaces, agreements, service hours, the refused
-self-approval, the approval by someone else and going live through the gate.
+definition, canvas, chain, interfaces, a business calendar with its service hours,
+the SA, OLA and UC with their norms, the refused self-approval, the approval by
+someone else and going live through the gate. Nothing is written behind the
+browser's back: the test only prepares the organisation's people and parties.
 
 Screenshots land in ``screenshots/`` (ignored by git)."""
 
@@ -84,50 +86,49 @@ def test_a_service_is_designed_from_empty_to_live(page, live_server, org_a, make
     page.screenshot(path=SHOTS / "service-gate-open-nl.png", full_page=True)
     assert page.locator("[data-code='approval_missing']").count() == 1
 
-    # 4. Service hours and the agreements. Their own pages have their own tests;
-    # here they are written through the same services those pages call.
-    from stuurwiel.agreements import services as agreements
-    from stuurwiel.calendars import services as calendars
-
-    designer = service.subject.organisation.memberships.get(user__username="ontwerper").user
-    calendar = calendars.calendar_create(
-        organisation=org_a, by=designer, data={"name": "Kantoortijden"}
-    )
-    calendars.window_create(
-        organisation=org_a,
-        by=designer,
-        data={"calendar": calendar, "weekday": 1, "start_minute": 510, "end_minute": 1020},
-    )
+    # 4. Service hours: a calendar with a window on the working days, on its pages.
+    page.get_by_role("link", name="Servicetijden", exact=True).click()
+    page.get_by_role("link", name="Werkkalender toevoegen").click()
+    page.get_by_label("Naam").fill("Kantoortijden")
+    _save(page)
+    for day in ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"):
+        page.get_by_label(day, exact=True).check()
+    page.get_by_label("Van", exact=True).fill("08:30")
+    page.get_by_label("Tot", exact=True).fill("17:00")
+    page.get_by_role("button", name="Toevoegen", exact=True).click()
+    page.get_by_text("5 tijdvakken toegevoegd").wait_for()
+    page.screenshot(path=SHOTS / "service-calendar-nl.png", full_page=True)
     page.goto(f"{base}/services/{service.pk}/edit/")
     page.get_by_label("Servicetijden").select_option(label="Kantoortijden")
     _save(page)
-    service.refresh_from_db()
-    resolutions = {"sa": 2400, "ola": 960, "uc": 480}
-    for kind, link in [("sa", None), *[(l_.agreement_kind, l_) for l_ in _links(service)]]:
-        agreement = agreements.agreement_create(
-            organisation=org_a,
-            by=designer,
-            data={"service": service, "kind": kind, "link": link, "name": ""},
-        )
-        draft = agreement.versions.get()
-        draft = agreements.version_update(
-            instance=draft,
-            by=designer,
-            data={
-                "norms": [
-                    {
-                        "priority": p,
-                        "response_minutes": 30,
-                        "resolution_minutes": resolutions[kind] // 5 * p,
-                    }
-                    for p in range(1, 6)
-                ]
-            },
-            version=draft.version,
-        )
-        agreements.version_activate(instance=draft, by=designer, version=draft.version)
 
-    # 5. The designer may not approve the own design: refused, with the reason.
+    # 5. The agreements, from the service's agreements page: the SA and the link's
+    # OLA and UC, each with a norm per priority, put in force.
+    resolutions = {"SA": 8, "OLA": 3, "UC": 2}  # hours per priority step
+    for kind in ("SA", "OLA", "UC"):
+        page.goto(f"{base}/services/{service.pk}/")
+        page.get_by_role("navigation", name="Weergaven van deze service").get_by_role(
+            "link", name="Overeenkomsten"
+        ).click()
+        page.get_by_role("link", name=f"{kind} toevoegen").click()
+        _save(page)
+        page.get_by_role("link", name="Conceptversie 1 bewerken").click()
+        page.get_by_label("Beschikbaarheid (%)").fill("99.5")
+        for priority in range(1, 6):
+            page.get_by_label(f"Prioriteit {priority}: reactie binnen").fill("0:30")
+            hours = resolutions[kind] * priority
+            page.get_by_label(f"Prioriteit {priority}: opgelost binnen").fill(f"{hours}:00")
+        if kind == "OLA":
+            page.screenshot(path=SHOTS / "service-agreement-norms-nl.png", full_page=True)
+        _save(page)
+        page.get_by_role("link", name="Van kracht maken").click()
+        page.get_by_role("button", name="Van kracht maken").click()
+        page.get_by_text("is vanaf vandaag van kracht").wait_for()
+    page.goto(f"{base}/agreements/service/{service.pk}/")
+    page.screenshot(path=SHOTS / "service-agreements-nl.png", full_page=True)
+    assert service.agreements.filter(versions__status="active").count() == 3
+
+    # 6. The designer may not approve the own design: refused, with the reason.
     page.goto(f"{base}/services/{service.pk}/gate/")
     page.get_by_text("Je hebt aan dit ontwerp gewerkt").wait_for()
     page.get_by_role("button", name="Ontwerp goedkeuren").click()
@@ -136,7 +137,7 @@ def test_a_service_is_designed_from_empty_to_live(page, live_server, org_a, make
     service.refresh_from_db()
     assert service.status == "in_design" and not service.approvals.exists()
 
-    # 6. Someone else approves; then the service goes live through the gate.
+    # 7. Someone else approves; then the service goes live through the gate.
     page.context.clear_cookies()
     _login(page, live_server, "goedkeurder")
     page.goto(f"{base}/services/{service.pk}/gate/")
@@ -151,9 +152,3 @@ def test_a_service_is_designed_from_empty_to_live(page, live_server, org_a, make
     page.screenshot(path=SHOTS / "service-catalogue-nl.png", full_page=True)
     page.goto(f"{base}/services/{service.pk}/chain/diagram/")
     page.screenshot(path=SHOTS / "service-chain-diagram-nl.png", full_page=True)
-
-
-def _links(service):
-    for link in service.links.order_by("position"):
-        link.agreement_kind = "uc" if link.is_supplier else "ola"
-        yield link

@@ -295,3 +295,132 @@ def test_the_gate_groups_gaps_by_condition(designed):
     assert conditions["definition"].met and conditions["chain"].met
     assert not conditions["approval"].met
     assert all(gap.group == "approval" for gap in conditions["approval"].gaps)
+
+
+# --- Which writes outdate an approval (the design version) ----------------------------
+
+
+def _approved(designed, people):
+    designer, approver = people
+    service = _in_design(designed, designer)
+    services.service_approve(
+        service=service, by=approver, decision="approved", version=service.version
+    )
+    return Service.objects.get(pk=service.pk)
+
+
+def _canvas_cell(service, by):
+    item = service.canvas_items.first()
+    cell = next(iter(item.values))
+    services.canvas_cell_update(
+        instance=item, by=by, cell=cell, text="Anders", version=item.version
+    )
+
+
+def _link_moved(service, by):
+    link = service.links.get(position=2)
+    services.link_update(instance=link, by=by, data={"position": 3}, version=link.version)
+
+
+def _interface_renamed(service, by):
+    interface = service.interfaces.first()
+    services.interface_update(
+        instance=interface, by=by, data={"name": "Anders"}, version=interface.version
+    )
+
+
+def _component_added(service, by):
+    services.component_create(
+        organisation=service.organisation,
+        by=by,
+        data={"service": service, "name": "Zaaksysteem", "kind": "application"},
+    )
+
+
+def _interface_deleted(service, by):
+    interface = service.interfaces.filter(source_kind="link").get()
+    services.interface_delete(instance=interface, by=by, version=interface.version)
+
+
+def _agreement_renamed(service, by):
+    from stuurwiel.agreements import services as agreements
+
+    sa = service.agreements.get(kind="sa")
+    agreements.agreement_update(instance=sa, by=by, data={"name": "SA anders"}, version=sa.version)
+
+
+def _new_draft(service, by):
+    from stuurwiel.agreements import services as agreements
+
+    agreements.version_new(agreement=service.agreements.get(kind="sa"), by=by)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        _canvas_cell,
+        _link_moved,
+        _interface_renamed,
+        _interface_deleted,
+        _component_added,
+        _agreement_renamed,
+        _new_draft,
+    ],
+)
+def test_every_write_to_the_design_outdates_the_approval(designed, people, write):
+    designer, _approver = people
+    service = _approved(designed, people)
+    assert gate.gate_gaps(service) == []
+    write(service, designer)
+    changed = Service.objects.get(pk=service.pk)
+    assert changed.design_version > service.design_version
+    assert "approval_outdated" in _codes(changed)
+
+
+def test_a_norm_changed_in_a_draft_outdates_the_approval(designed, people):
+    from stuurwiel.agreements import services as agreements
+
+    designer, _approver = people
+    draft = agreements.version_new(agreement=designed.agreements.get(kind="sa"), by=designer)
+    service = _approved(designed, people)
+    assert gate.gate_gaps(service) == []
+    norm = draft.norms.get(priority=1)
+    agreements.norm_update(
+        instance=norm, by=designer, data={"response_minutes": 20}, version=norm.version
+    )
+    assert "approval_outdated" in _codes(Service.objects.get(pk=service.pk))
+
+
+def test_status_moves_and_a_version_put_in_force_keep_the_approval_current(designed, people):
+    """Approving makes the service "designed" and putting a drafted version in force
+    changes whether, not what, was agreed: neither outdates the approval."""
+    from stuurwiel.agreements import services as agreements
+
+    designer, approver = people
+    draft = agreements.version_new(agreement=designed.agreements.get(kind="sa"), by=designer)
+    service = _approved(designed, people)
+    assert service.status == ServiceStatus.DESIGNED
+    agreements.version_activate(instance=draft, by=designer, version=draft.version)
+    service = Service.objects.get(pk=service.pk)
+    assert gate.gate_gaps(service) == []
+    live = services.service_transition(
+        service=service, to=ServiceStatus.LIVE, by=approver, version=service.version
+    )
+    assert live.status == ServiceStatus.LIVE
+
+
+def test_an_approval_records_the_design_version_it_approved(designed, people):
+    service = _approved(designed, people)
+    approval = service.approvals.get()
+    assert approval.design_version == service.design_version
+
+
+def test_an_approval_from_before_design_versions_is_judged_by_its_digest(designed, people):
+    service = _approved(designed, people)
+    approval = service.approvals.get()
+    approval.design_version = None
+    approval.save(update_fields=["design_version"])
+    assert gate.gate_gaps(service) == []
+    approval.design_digest = "0" * 64
+    approval.save(update_fields=["design_digest"])
+    assert _codes(service) == {"approval_outdated"}

@@ -3,8 +3,10 @@ chain of 3 links as for 30: nothing of the chain is fetched link by link (N+1).
 
 Each link carries what a designed chain has: an interface, an OLA or UC with a
 version and a norm per priority, a filled canvas item it contributes to and a
-managed component on a model element. The design is approved, so the gate works
-out the design's digest too. (Counts only: times are for bench/services_scale.py.)
+managed component on a model element. The design is approved, as
+``service_approve`` records it (with the design version), or as an approval
+recorded before design versions existed (the gate then works out the design's
+digest). (Counts only: times are for bench/services_scale.py.)
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from stuurwiel.services.models import (
 pytestmark = pytest.mark.django_db
 
 
-def _chain(org, name: str, size: int) -> Service:
+def _chain(org, name: str, size: int, *, design_version: bool = True) -> Service:
     """An approved service in design whose chain has ``size`` links."""
     o = {"organisation": org}
     calendar = BusinessCalendar.objects.create(**o, name=f"Kantooruren {name}")
@@ -141,6 +143,7 @@ def _chain(org, name: str, size: int) -> Service:
         decided_by_name="Een collega",
         service_version=service.version,
         design_digest=design.design_digest(service),
+        design_version=service.design_version if design_version else None,
         status_at="in_design",
     )
     return service
@@ -155,16 +158,44 @@ def _queries(client, name: str, service: Service) -> int:
     return len(queries)
 
 
-@pytest.fixture
-def chains(client, org_a, make_member):
+@pytest.fixture(params=[True, False], ids=["design-version", "digest"])
+def chains(request, client, org_a, make_member):
     client.force_login(make_member(org_a, Role.ARCHITECT, Role.MANAGER, username="architect"))
-    return _chain(org_a, "Kort", 3), _chain(org_a, "Lang", 30)
+    recorded = {"design_version": request.param}
+    return _chain(org_a, "Kort", 3, **recorded), _chain(org_a, "Lang", 30, **recorded)
 
 
 @pytest.mark.parametrize("page", ["services:service_detail", "services:service_gate"])
 def test_a_page_of_a_service_asks_as_many_queries_for_30_links_as_for_3(client, chains, page):
     short, long = chains
     assert _queries(client, page, long) == _queries(client, page, short)
+
+
+#: What each page may ask at most (signing in and the member's roles included).
+#: The service page shows the chain and works out the gate from what it fetched;
+#: it asked 36 queries before the gate reused the page's rows and the approval
+#: was judged by the design version.
+BUDGET = {"services:service_detail": 20, "services:service_gate": 19}
+
+
+@pytest.mark.parametrize("page", sorted(BUDGET))
+def test_a_page_of_a_service_stays_within_its_query_budget(client, org_a, make_member, page):
+    client.force_login(make_member(org_a, Role.ARCHITECT, Role.MANAGER, username="architect"))
+    assert _queries(client, page, _chain(org_a, "Lang", 30)) <= BUDGET[page]
+
+
+def test_a_current_approval_is_judged_without_working_out_the_digest(monkeypatch, org_a):
+    """The design version answers whether the approval is current; the digest
+    (an export of the whole design) is worked out when someone approves."""
+    from stuurwiel.services import gate
+
+    service = _chain(org_a, "Lang", 30)
+
+    def refuse(_service):
+        raise AssertionError("the digest was worked out")
+
+    monkeypatch.setattr(design, "design_digest", refuse)
+    assert [gap.code for gap in gate.gate_gaps(service)] == []
 
 
 def test_the_gate_of_the_long_chain_is_open(client, chains):

@@ -211,3 +211,11 @@ def test_deleting_a_draft_service_removes_its_subject(org_a, architect):
     services.service_delete(instance=service, by=architect, version=service.version)
     assert not Service.objects.exists()
     assert not Subject.objects.filter(name="Weg").exists()
+
+
+def test_the_staff_catalogue_is_headed_as_the_menu_names_it(client, org_a, architect):
+    client.force_login(architect)
+    page = client.get(_url("service_list", org_a)).content.decode()
+    menu = f'<a href="{_url("service_list", org_a)}">Servicecatalogus</a>'
+    assert menu in page
+    assert "<h1>Servicecatalogus</h1>" in page and "<title>Servicecatalogus" in page

@@ -45,7 +45,12 @@ class ServiceDetailView(generic.ObjectDetailView):
         service = context["object"]
         page = selectors.service_page(service)
         conditions = gate.gate_conditions(
-            service, links=page["links"], interfaces=page["interfaces"]
+            service,
+            links=page["links"],
+            interfaces=page["interfaces"],
+            approvals=page["approvals"],
+            customers=page["customers"],
+            canvas_items=page["canvas_items"],
         )
         context.update(
             page,

@@ -31,12 +31,13 @@ class ServiceGateView(generic.ObjectMixin, TemplateView):
 
 
 def _gate_context(member_access, service) -> dict:
-    conditions = gate.gate_conditions(service)
+    approvals = list(service.approvals.order_by("-created_at", "-id"))
+    conditions = gate.gate_conditions(service, approvals=approvals)
     return {
         "object": service,
         "conditions": conditions,
         "gate_open": all(condition.met for condition in conditions),
-        "approvals": list(service.approvals.order_by("-created_at", "-id")),
+        "approvals": approvals,
         "may_approve": access.permitted(member_access, "approve", service),
         "in_design": service.status == ServiceStatus.IN_DESIGN,
         "is_designer": getattr(member_access.user, "pk", None) in design.designer_ids(service),
