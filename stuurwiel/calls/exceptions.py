@@ -1,4 +1,4 @@
-"""Exceptions on a call and improvement proposals raised at evaluation.
+"""Exceptions on a call.
 
 An exception (a deviation from the agreement, the norm or the workflow) is asked
 for by whoever works on or coordinates the call and legitimised by someone else
@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from stuurwiel.calls.choices import Channel, EventKind, ExceptionDecision, ExceptionKind
+from stuurwiel.calls.choices import EventKind, ExceptionDecision, ExceptionKind
 from stuurwiel.calls.definitions import definition_of
 from stuurwiel.calls.models import Call, CallEvent, CallException
-from stuurwiel.calls.services import TEXT_MAX, CallActionRefused, _text, call_register
+from stuurwiel.calls.services import TEXT_MAX, CallActionRefused, _text
 from stuurwiel.changelog.services import actor_name
 from stuurwiel.organisations import access
 
@@ -127,30 +127,4 @@ def exception_decide(
     return fresh
 
 
-def risks_raise(*, call: Call, by, proposals: list[dict]) -> list[Call]:
-    """Improvement proposals from evaluating ``call``, each registered as a new
-    risk for the same service, linked to the call (``origin``)."""
-    raised = []
-    for proposal in proposals:
-        risk = call_register(
-            organisation=call.organisation,
-            service=call.service,
-            call_type="risico",
-            title=proposal.get("title", ""),
-            description=proposal.get("description", ""),
-            by=by,
-            channel=Channel.EVALUATION,
-            origin=call,
-        )
-        raised.append(risk)
-    now = timezone.now()
-    CallEvent.objects.bulk_create(
-        [
-            _event(call, EventKind.RISK_RAISED, by, now, risk.title, {"risk": risk.pk})
-            for risk in raised
-        ]
-    )
-    return raised
-
-
-__all__ = ["exception_decide", "exception_request", "risks_raise"]
+__all__ = ["exception_decide", "exception_request"]

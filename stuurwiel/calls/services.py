@@ -364,8 +364,6 @@ def call_transition(
         row.call_version = fresh.version
     CallEvent.objects.bulk_create(rows)
     if risks:
-        from stuurwiel.calls.exceptions import risks_raise
-
         risks_raise(call=fresh, by=by, proposals=risks)
     return fresh
 
@@ -555,3 +553,41 @@ __all__ = [
     "call_register",
     "call_transition",
 ]
+
+
+def _risk_event(call: Call, by, now, risk: Call) -> CallEvent:
+    return CallEvent(
+        organisation_id=call.organisation_id,
+        call=call,
+        at=now,
+        kind=EventKind.RISK_RAISED,
+        actor=by,
+        actor_name=actor_name(by, call.organisation),
+        process=call.process,
+        step=call.step,
+        link=call.current_link,
+        text=risk.title,
+        data={"risk": risk.pk},
+        call_version=call.version,
+    )
+
+
+def risks_raise(*, call: Call, by, proposals: list[dict]) -> list[Call]:
+    """Improvement proposals from evaluating ``call``, each registered as a new
+    risk for the same service, linked to the call (``origin``)."""
+    raised = []
+    for proposal in proposals:
+        risk = call_register(
+            organisation=call.organisation,
+            service=call.service,
+            call_type="risico",
+            title=proposal.get("title", ""),
+            description=proposal.get("description", ""),
+            by=by,
+            channel=Channel.EVALUATION,
+            origin=call,
+        )
+        raised.append(risk)
+    now = timezone.now()
+    CallEvent.objects.bulk_create([_risk_event(call, by, now, risk) for risk in raised])
+    return raised
