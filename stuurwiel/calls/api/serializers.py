@@ -77,7 +77,7 @@ class CallCreateSerializer(serializers.Serializer):
             )
 
 
-class TransitionSerializer(serializers.Serializer):
+class CallTransitionSerializer(serializers.Serializer):
     transition = serializers.CharField(help_text="complete, fork, confirm or reopen")
     target = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(help_text="The call version you read.")

@@ -182,7 +182,7 @@ class CallViewSet(
 
     @extend_schema(
         parameters=[ORG_PARAMETER],
-        request=serializers.TransitionSerializer,
+        request=serializers.CallTransitionSerializer,
         responses={200: serializers.CallSerializer, **_ERRORS},
         filters=False,
     )
@@ -190,7 +190,7 @@ class CallViewSet(
     def transition(self, request, *args, **kwargs):
         """Complete the current step, fork (``target``: the process), confirm or reopen."""
         call = self.get_object()
-        data = self._input(serializers.TransitionSerializer)
+        data = self._input(serializers.CallTransitionSerializer)
         call = services.call_transition(call=call, by=request.user, **data)
         return self._answer(call)
 
