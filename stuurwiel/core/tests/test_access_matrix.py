@@ -320,13 +320,13 @@ def _build_world() -> World:
                 "own",
                 call_for(
                     designs["outside"][Service],
-                    number=f"AL-own-{variant.label}",
+                    number=f"AL-own-{index}",
                     requester=members[variant],
                     segment_link=designs["outside"]["supplier_link"],
                 ),
             ),
         ]
-        for variant in VARIANTS
+        for index, variant in enumerate(VARIANTS)
     }
     services = {kind: design[Service] for kind, design in designs.items()}
     return World(members=members, targets=targets, framework=framework, services=services)
