@@ -202,6 +202,24 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Stuurwiel <stuurwiel@localho
 STUURWIEL_API_MAX_BODY = 1_000_000
 STUURWIEL_API_MAX_DEPTH = 32
 
+# Files attached to calls: kept under MEDIA_ROOT, never served by the web server
+# itself (the call page streams them as downloads after the access check).
+MEDIA_ROOT = Path(env_str("STUURWIEL_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+STUURWIEL_ATTACHMENT_MAX_BYTES = env_int("STUURWIEL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+STUURWIEL_ATTACHMENT_TYPES = (
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "text/plain",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "message/rfc822",
+)
+
 # Paging of HTML list pages; the API uses REST_FRAMEWORK["PAGE_SIZE"].
 STUURWIEL_LIST_PAGE_SIZE = 50
 

@@ -47,6 +47,11 @@ class EventKind(models.TextChoices):
     EXCEPTION_DECIDED = "exception_decided", _("exception decided")
     CLOCK_PAUSED = "clock_paused", _("clock paused")
     CLOCK_RESUMED = "clock_resumed", _("clock resumed")
+    CLOCK_WARNING = "clock_warning", _("norm nearly used (75 %)")
+    CLOCK_BREACHED = "clock_breached", _("norm exceeded")
+    HANDED_BACK = "handed_back", _("handed back by the supplier")
+    ATTACHMENT_ADDED = "attachment", _("attachment added")
+    LINKED = "linked", _("linked to another call")
 
 
 class PauseReason(models.TextChoices):
@@ -99,3 +104,11 @@ class SignalKind(models.TextChoices):
 
     FAILURE = "failure", _("a failure (becomes an incident)")
     RISK = "risk", _("a perceived risk (becomes a risk)")
+
+
+class RelationKind(models.TextChoices):
+    """How two calls relate (a call page lists both directions)."""
+
+    RELATED = "related", _("related to")
+    DUPLICATE = "duplicate", _("duplicate of")
+    CAUSED_BY = "caused_by", _("caused by")

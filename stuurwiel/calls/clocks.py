@@ -55,12 +55,12 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.db.models import F, Min, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stuurwiel.calendars.businesstime import Calendar, business_duration
 from stuurwiel.calls.choices import CallStatus, ClockState, EventKind, NormKind
 from stuurwiel.calls.models import Call, CallEvent, ClockPause, ClockResult, LinkSegment
+from stuurwiel.core import clock
 
 ORIGIN = datetime(2000, 1, 1, tzinfo=UTC)
 #: Where no calendar is given: every hour counts.
@@ -380,7 +380,7 @@ def _calls(call_ids: Sequence[int]) -> list[Call]:
 
 def clock_recompute(call_ids: Sequence[int], *, now: datetime | None = None, ctx=None) -> int:
     """Recompute and store every clock of these calls; the number of results."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ctx = ctx or Context()
     stored = 0
     for first in range(0, len(call_ids), BATCH):
@@ -474,7 +474,7 @@ def clock_sweep(now: datetime | None = None, *, full: bool = False) -> SweepRepo
     Open calls with a priority and an SA but no clocks yet (and, with ``full``,
     every open call) are recomputed in full; the ticking clocks move on per
     calendar in SQL."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ctx = Context()
     calls = Call.objects.filter(_open_calls())
     if not full:

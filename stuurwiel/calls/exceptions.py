@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from stuurwiel.calls.definitions import definition_of
 from stuurwiel.calls.models import Call, CallEvent, CallException
 from stuurwiel.calls.services import TEXT_MAX, CallActionRefused, _text
 from stuurwiel.changelog.services import actor_name
+from stuurwiel.core import clock
 from stuurwiel.organisations import access
 
 
@@ -69,7 +69,7 @@ def exception_request(*, call: Call, by, kind: str, description: str) -> CallExc
             _("Only whoever works on or coordinates the call asks for an exception."),
             "not_involved",
         )
-    now = timezone.now()
+    now = clock.now()
     exception = CallException.objects.create(
         organisation=fresh.organisation,
         call=fresh,
@@ -109,7 +109,7 @@ def exception_decide(
             _("Your roles do not allow you to legitimise exceptions for this service."),
             "not_allowed",
         )
-    now = timezone.now()
+    now = clock.now()
     fresh.decision = decision
     fresh.decided_by = by
     fresh.decided_by_name = actor_name(by, call.organisation)

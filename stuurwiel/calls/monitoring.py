@@ -13,13 +13,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import CallStatus, Channel, EventKind, SignalKind
 from stuurwiel.calls.models import Call, CallEvent
 from stuurwiel.calls.services import TEXT_MAX, _text, call_register
 from stuurwiel.changelog.services import actor_name
+from stuurwiel.core import clock
 
 _CALL_TYPE = {SignalKind.FAILURE: "incident", SignalKind.RISK: "risico"}
 
@@ -47,7 +47,7 @@ def monitoring_event_receive(
     key = _text(key, field="key", max_length=200, required=True)
     title = _text(title, field="title", max_length=200, required=True)
     description = _text(description, field="description", max_length=TEXT_MAX)
-    now = timezone.now()
+    now = clock.now()
     existing = (
         Call.objects.select_for_update()
         .filter(

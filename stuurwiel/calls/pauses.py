@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls import clocks, routing
@@ -13,6 +12,7 @@ from stuurwiel.calls.choices import CallStatus, EventKind, PauseReason
 from stuurwiel.calls.models import Call, ClockPause
 from stuurwiel.calls.services import TEXT_MAX, CallActionRefused, _event, _locked, _save, _text
 from stuurwiel.changelog.services import actor_name
+from stuurwiel.core import clock
 from stuurwiel.organisations import access
 
 
@@ -45,7 +45,7 @@ def call_pause(*, call: Call, by, version: int, reason_kind: str, note: str = ""
     _require_holder(fresh, by)
     if clocks.open_pause(fresh) is not None:
         raise CallActionRefused(_("The call's clocks are paused already."), "paused")
-    now = timezone.now()
+    now = clock.now()
     ClockPause.objects.create(
         organisation_id=fresh.organisation_id,
         call=fresh,
@@ -78,7 +78,7 @@ def call_resume(*, call: Call, by, version: int, note: str = "") -> Call:
     pause = clocks.open_pause(fresh)
     if pause is None:
         raise CallActionRefused(_("The call's clocks are not paused."), "not_paused")
-    now = timezone.now()
+    now = clock.now()
     clocks.pause_end(pause, by=by, name=actor_name(by, fresh.organisation), at=now)
     event = _event(
         fresh,

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls import clocks, routing
@@ -21,6 +20,7 @@ from stuurwiel.calls.facts import call_facts, member_roles, relaxed_rules
 from stuurwiel.calls.models import Call, CallCounter, CallEvent, LinkSegment
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import actor_name, change_record, snapshot
+from stuurwiel.core import clock
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.text import clean_text
 from stuurwiel.organisations import access
@@ -182,7 +182,7 @@ def call_register(
     if service.organisation_id != organisation.pk:
         raise ValidationError({"service": _("Choose a service of your own organisation.")})
     requester = _registrar_requester(by, organisation, requester)
-    now = timezone.now()
+    now = clock.now()
     state = engine.start(definition, call_type)
     call = Call(
         organisation=organisation,
@@ -350,7 +350,7 @@ def call_transition(
             {"risks": _("Improvement proposals are raised when the call is evaluated.")},
             code="not_evaluating",
         )
-    now = timezone.now()
+    now = clock.now()
     new_state, happened = engine.apply(definition, state, transition, target=target, facts=facts)
     name = actor_name(by, fresh.organisation)
     rows = _event_rows(fresh, happened, by, name, now, note)
@@ -422,7 +422,7 @@ def call_coordinate(*, call: Call, by, version: int) -> Call:
             "coordinator_executes",
         )
     fresh.coordinator = by
-    return _save(fresh, _event(fresh, EventKind.COORDINATOR_SET, by, timezone.now()))
+    return _save(fresh, _event(fresh, EventKind.COORDINATOR_SET, by, clock.now()))
 
 
 @transaction.atomic
@@ -469,7 +469,7 @@ def call_assign(*, call: Call, operator, by, version: int, note: str = "") -> Ca
         fresh,
         EventKind.ASSIGNED,
         by,
-        timezone.now(),
+        clock.now(),
         link=link,
         text=_text(note, field="note", max_length=TEXT_MAX),
         data={"operator": getattr(operator, "pk", None)},
@@ -499,7 +499,7 @@ def call_hand_over(*, call: Call, to_link, by, version: int, reason: str) -> Cal
             _("Only a coordinator, or an operator of the link that holds it, hands a call over."),
             "not_holder",
         )
-    now = timezone.now()
+    now = clock.now()
     event = routing.hand_over(fresh, to_link, by=by, now=now, reason=reason)
     _save(fresh, event)
     clocks.clock_update(fresh, now=now)  # clocks: one link's share ends, the next one's opens
@@ -514,7 +514,7 @@ def call_escalate(*, call: Call, by, version: int, reason: str) -> Call:
     # Whoever is involved in the call may escalate it (requesters included).
     _require(fresh, by, "view", _("Your roles do not allow this."), "not_allowed")
     event = _event(
-        fresh, EventKind.ESCALATED, by, timezone.now(), link=fresh.current_link, text=reason
+        fresh, EventKind.ESCALATED, by, clock.now(), link=fresh.current_link, text=reason
     )
     return _save(fresh, event)
 
@@ -534,7 +534,7 @@ def call_comment(*, call: Call, by, text: str, public: bool = False) -> CallEven
         public = True
     if roles and roles <= {Role.SUPPLIER_USER}:
         public = False
-    event = _event(fresh, EventKind.COMMENTED, by, timezone.now(), text=text, public=public)
+    event = _event(fresh, EventKind.COMMENTED, by, clock.now(), text=text, public=public)
     event.save()
     return event
 
@@ -588,6 +588,6 @@ def risks_raise(*, call: Call, by, proposals: list[dict]) -> list[Call]:
             origin=call,
         )
         raised.append(risk)
-    now = timezone.now()
+    now = clock.now()
     CallEvent.objects.bulk_create([_risk_event(call, by, now, risk) for risk in raised])
     return raised

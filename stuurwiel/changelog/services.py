@@ -12,12 +12,12 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.context import current_context
 from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.core import clock
 
 
 def _plain(value: Any) -> Any:
@@ -180,7 +180,7 @@ def change_records_insert(entries: Sequence[ChangeLogEntry]) -> int:
     """
     if not entries:
         return 0
-    now = timezone.now()
+    now = clock.now()
     rows = []
     for entry in entries:
         stamp = entry.timestamp or now
