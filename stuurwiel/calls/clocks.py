@@ -59,6 +59,7 @@ from django.utils.translation import gettext as _
 
 from stuurwiel.calendars.businesstime import Calendar, business_duration
 from stuurwiel.calls.choices import CallStatus, ClockState, EventKind, NormKind
+from stuurwiel.calls.events import event_build
 from stuurwiel.calls.models import Call, CallEvent, ClockPause, ClockResult, LinkSegment
 from stuurwiel.core import clock
 
@@ -434,15 +435,12 @@ def end_pause_at_closure(call: Call, rows: list[CallEvent], *, by, name: str, no
         return
     pause_end(pause, by=by, name=name, at=now)
     rows.append(
-        CallEvent(
-            organisation_id=call.organisation_id,
-            call=call,
-            at=now,
-            kind=EventKind.CLOCK_RESUMED,
-            actor=pause.ended_by,
-            actor_name=name,
-            process=call.process,
-            step=call.step,
+        event_build(
+            call,
+            EventKind.CLOCK_RESUMED,
+            by=pause.ended_by,
+            now=now,
+            name=name,
             link=call.current_link,
             text=_("The pause ended because the call was closed."),
             data={"reason_kind": pause.reason_kind, "closed": True},

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import EventKind, ExceptionDecision, ExceptionKind
 from stuurwiel.calls.definitions import definition_of
+from stuurwiel.calls.events import event_build, events_record
 from stuurwiel.calls.models import Call, CallEvent, CallException
 from stuurwiel.calls.services import TEXT_MAX, CallActionRefused, _text
 from stuurwiel.changelog.services import actor_name
@@ -38,20 +39,7 @@ def _own_exception_message(call: Call) -> str:
 
 
 def _event(call: Call, kind: str, by, now, text: str, data: dict) -> CallEvent:
-    return CallEvent(
-        organisation_id=call.organisation_id,
-        call=call,
-        at=now,
-        kind=kind,
-        actor=by,
-        actor_name=actor_name(by, call.organisation),
-        process=call.process,
-        step=call.step,
-        link=call.current_link,
-        text=text,
-        data=data,
-        call_version=call.version,
-    )
+    return event_build(call, kind, by=by, now=now, link=call.current_link, text=text, data=data)
 
 
 @transaction.atomic
@@ -79,9 +67,19 @@ def exception_request(*, call: Call, by, kind: str, description: str) -> CallExc
         requested_by_name=actor_name(by, fresh.organisation),
         requested_at=now,
     )
-    _event(
-        fresh, EventKind.EXCEPTION_REQUESTED, by, now, description, {"exception": exception.pk}
-    ).save()
+    events_record(
+        fresh,
+        [
+            _event(
+                fresh,
+                EventKind.EXCEPTION_REQUESTED,
+                by,
+                now,
+                description,
+                {"exception": exception.pk},
+            )
+        ],
+    )
     return exception
 
 
@@ -116,14 +114,19 @@ def exception_decide(
     fresh.decided_at = now
     fresh.decision_note = note
     fresh.save()
-    _event(
+    events_record(
         call,
-        EventKind.EXCEPTION_DECIDED,
-        by,
-        now,
-        note,
-        {"exception": fresh.pk, "decision": decision},
-    ).save()
+        [
+            _event(
+                call,
+                EventKind.EXCEPTION_DECIDED,
+                by,
+                now,
+                note,
+                {"exception": fresh.pk, "decision": decision},
+            )
+        ],
+    )
     return fresh
 
 

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import CallStatus, Channel, EventKind, SignalKind
-from stuurwiel.calls.models import Call, CallEvent
+from stuurwiel.calls.events import event_build, events_record
+from stuurwiel.calls.models import Call
 from stuurwiel.calls.services import TEXT_MAX, _text, call_register
-from stuurwiel.changelog.services import actor_name
 from stuurwiel.core import clock
 
 _CALL_TYPE = {SignalKind.FAILURE: "incident", SignalKind.RISK: "risico"}
@@ -63,18 +63,18 @@ def monitoring_event_receive(
     if existing is not None:
         existing.event_count += 1
         existing.save(update_fields=["event_count", "updated_at"])
-        CallEvent.objects.create(
-            organisation=organisation,
-            call=existing,
-            at=now,
-            kind=EventKind.MONITORING_EVENT,
-            actor=by if getattr(by, "is_authenticated", False) else None,
-            actor_name=actor_name(by, organisation),
-            process=existing.process,
-            step=existing.step,
-            text=description or title,
-            data={"key": key, "count": existing.event_count},
-            call_version=existing.version,
+        events_record(
+            existing,
+            [
+                event_build(
+                    existing,
+                    EventKind.MONITORING_EVENT,
+                    by=by,
+                    now=now,
+                    text=description or title,
+                    data={"key": key, "count": existing.event_count},
+                )
+            ],
         )
         return existing, False
     call = call_register(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import CallStatus, EventKind
+from stuurwiel.calls.events import event_build
 from stuurwiel.calls.models import Call, CallEvent, LinkSegment
 
 
@@ -68,8 +69,6 @@ def hand_over(
 ) -> CallEvent:
     """Move the call to ``to_link``: close the open segment, open one for
     ``to_link``; the unsaved hand-over event is returned for the caller to store."""
-    from stuurwiel.changelog.services import actor_name
-
     chain = chain or chain_of(call.service)
     from_link = call.current_link
     what = passes(chain, from_link, to_link)
@@ -84,15 +83,12 @@ def hand_over(
     )
     call.current_link = to_link
     call.assignee = None
-    return CallEvent(
-        organisation_id=call.organisation_id,
-        call=call,
-        at=now,
-        kind=EventKind.HANDED_OVER,
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        actor_name=name or actor_name(by, call.organisation),
-        process=call.process,
-        step=call.step,
+    return event_build(
+        call,
+        EventKind.HANDED_OVER,
+        by=by,
+        now=now,
+        name=name or None,
         link=from_link,
         to_link=to_link,
         text=reason,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from stuurwiel.calls import clocks, routing
 from stuurwiel.calls.choices import CallStatus, Channel, EventKind
 from stuurwiel.calls.definitions import current_snapshot, definition_of
+from stuurwiel.calls.events import event_build, events_record
 from stuurwiel.calls.facts import call_facts, member_roles, relaxed_rules
 from stuurwiel.calls.models import Call, CallCounter, CallEvent, LinkSegment
 from stuurwiel.changelog.choices import ChangeAction
@@ -216,22 +217,17 @@ def call_register(
     call.clocks_stale = True  # clocks: the sweep computes them (no statement here)
     call.save()
     name = actor_name(by, organisation) if getattr(by, "is_authenticated", False) else ""
-    events = [
-        CallEvent(
-            organisation=organisation,
-            call=call,
-            at=now,
-            kind=EventKind.REGISTERED,
-            actor=call.registered_by,
-            actor_name=name or call.requester_name,
-            process=call.process,
-            step=call.step,
-            to_link=first,
-            text=description,
-            public=True,
-            data={"channel": channel, "call_type": call_type},
-        )
-    ]
+    event = event_build(
+        call,
+        EventKind.REGISTERED,
+        by=call.registered_by,
+        now=now,
+        name=name or call.requester_name,
+        to_link=first,
+        text=description,
+        public=True,
+        data={"channel": channel, "call_type": call_type},
+    )
     if first is not None:
         LinkSegment.objects.create(
             organisation=organisation,
@@ -240,7 +236,7 @@ def call_register(
             started_at=now,
             passes=routing.passes(chain, None, first),
         )
-    CallEvent.objects.bulk_create(events)
+    events_record(call, [event])
     change_record(instance=call, action=ChangeAction.CREATE, by=by, after=snapshot(call))
     return call
 
@@ -284,26 +280,23 @@ def _sync_state(call: Call, definition: Definition, state: engine.State, now) ->
 
 
 def _event_rows(call: Call, happened: list[engine.Event], by, name: str, now, note: str):
-    rows = []
-    for event in happened:
-        rows.append(
-            CallEvent(
-                organisation_id=call.organisation_id,
-                call=call,
-                at=now,
-                kind=event.kind,
-                actor=by,
-                actor_name=name,
-                run=event.run,
-                process=event.process,
-                step=event.step,
-                link=call.current_link,
-                text=note if event.kind in ("step_completed", "confirmed", "reopened") else "",
-                public=event.kind in ("confirmed", "reopened", "closed", "process_fulfilled"),
-                data={"target": event.target, **event.data} if event.target else dict(event.data),
-            )
+    return [
+        event_build(
+            call,
+            event.kind,
+            by=by,
+            now=now,
+            name=name,
+            run=event.run,
+            process=event.process,
+            step=event.step,
+            link=call.current_link,
+            text=note if event.kind in ("step_completed", "confirmed", "reopened") else "",
+            public=event.kind in ("confirmed", "reopened", "closed", "process_fulfilled"),
+            data={"target": event.target, **event.data} if event.target else dict(event.data),
         )
-    return rows
+        for event in happened
+    ]
 
 
 def _chosen(offered: list[engine.Option], transition: str, target: str):
@@ -360,9 +353,7 @@ def call_transition(
     fresh.clocks_stale = True  # clocks: the next sweep recomputes them (saved below)
     fresh.version += 1
     fresh.save()
-    for row in rows:
-        row.call_version = fresh.version
-    CallEvent.objects.bulk_create(rows)
+    events_record(fresh, rows)
     if risks:
         risks_raise(call=fresh, by=by, proposals=risks)
     return fresh
@@ -372,19 +363,7 @@ def call_transition(
 
 
 def _event(call: Call, kind: str, by, now, **values: Any) -> CallEvent:
-    return CallEvent(
-        organisation_id=call.organisation_id,
-        call=call,
-        at=now,
-        kind=kind,
-        actor=by,
-        actor_name=actor_name(by, call.organisation),
-        run=_active_run(call),
-        process=call.process,
-        step=call.step,
-        call_version=call.version,
-        **values,
-    )
+    return event_build(call, kind, by=by, now=now, run=_active_run(call), **values)
 
 
 def _active_run(call: Call) -> int:
@@ -401,9 +380,7 @@ def _require(call: Call, by, action: str, message: str, code: str) -> None:
 def _save(call: Call, *events: CallEvent) -> Call:
     call.version += 1
     call.save()
-    for event in events:
-        event.call_version = call.version
-    CallEvent.objects.bulk_create(events)
+    events_record(call, events)
     return call
 
 
@@ -535,7 +512,7 @@ def call_comment(*, call: Call, by, text: str, public: bool = False) -> CallEven
     if roles and roles <= {Role.SUPPLIER_USER}:
         public = False
     event = _event(fresh, EventKind.COMMENTED, by, clock.now(), text=text, public=public)
-    event.save()
+    (event,) = events_record(fresh, [event])
     return event
 
 
@@ -556,19 +533,14 @@ __all__ = [
 
 
 def _risk_event(call: Call, by, now, risk: Call) -> CallEvent:
-    return CallEvent(
-        organisation_id=call.organisation_id,
-        call=call,
-        at=now,
-        kind=EventKind.RISK_RAISED,
-        actor=by,
-        actor_name=actor_name(by, call.organisation),
-        process=call.process,
-        step=call.step,
+    return event_build(
+        call,
+        EventKind.RISK_RAISED,
+        by=by,
+        now=now,
         link=call.current_link,
         text=risk.title,
         data={"risk": risk.pk},
-        call_version=call.version,
     )
 
 
@@ -589,5 +561,5 @@ def risks_raise(*, call: Call, by, proposals: list[dict]) -> list[Call]:
         )
         raised.append(risk)
     now = clock.now()
-    CallEvent.objects.bulk_create([_risk_event(call, by, now, risk) for risk in raised])
+    events_record(call, [_risk_event(call, by, now, risk) for risk in raised])
     return raised
