@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from stuurwiel.calls.choices import Channel, ImpactLevel
+from stuurwiel.calls.choices import Channel, ImpactLevel, RelationKind
 from stuurwiel.workflow.definition import CallType, Definition
 
 #: The front doors of the desk (the portal, the API and monitoring have their own).
@@ -194,3 +194,23 @@ class CommentForm(forms.Form):
         label=_("Your comment"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
     )
     public = forms.BooleanField(label=_("Public: the requester sees this reply"), required=False)
+
+
+class AttachmentForm(forms.Form):
+    """A file for the call; the service checks its size, type and content."""
+
+    file = forms.FileField(label=_("File"), max_length=200)
+    public = forms.BooleanField(
+        label=_("Visible to the requester"),
+        required=False,
+        help_text=_("Otherwise the file stays within the chain."),
+    )
+
+
+class RelationForm(forms.Form):
+    """Link this call to another one by its number."""
+
+    kind = forms.ChoiceField(label=_("This call is"), choices=RelationKind.choices)
+    other_number = forms.CharField(
+        label=_("Call number"), max_length=30, help_text=_("For example MS-2026-000123.")
+    )

@@ -131,3 +131,18 @@ def watermelon_calls(calls: QuerySet[Call]) -> QuerySet[Call]:
         .exclude(pk__in=red_link.values("call_id"))
         .distinct()
     )
+
+
+def call_clocks(call: Call) -> list:
+    """The call's clocks for its page: the chain's SA clock first, then each link's
+    OLA/UC clock in chain order, per norm (response, resolution). A call whose
+    clocks changed since the last sweep shows the stored figures of that sweep."""
+    from stuurwiel.calls.models import ClockResult
+
+    rows = list(
+        ClockResult.objects.filter(call=call)
+        .select_related("link__team", "link__supplier", "agreement_version__agreement")
+        .order_by("link__position", "norm_kind")
+    )
+    rows.sort(key=lambda row: (row.link_id is not None, row.link.position if row.link else 0))
+    return rows

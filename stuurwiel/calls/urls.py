@@ -19,4 +19,11 @@ urlpatterns = [
     path("<int:pk>/hand-over/", call.CallHandOverView.as_view(), name="call_hand_over"),
     path("<int:pk>/escalate/", call.CallEscalateView.as_view(), name="call_escalate"),
     path("<int:pk>/comment/", call.CallCommentView.as_view(), name="call_comment"),
+    path("<int:pk>/attachments/", call.CallAttachmentAddView.as_view(), name="call_attach"),
+    path(
+        "<int:pk>/attachments/<str:token>/",
+        call.CallAttachmentDownloadView.as_view(),
+        name="call_attachment",
+    ),
+    path("<int:pk>/link/", call.CallRelationAddView.as_view(), name="call_link"),
 ]

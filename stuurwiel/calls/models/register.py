@@ -387,6 +387,11 @@ class ClockResult(models.Model):
         """The part of the norm used (1.0 is the whole norm)."""
         return self.used_seconds / (self.norm_minutes * 60) if self.norm_minutes else 0.0
 
+    @property
+    def percent(self) -> int:
+        """The part of the norm used, in whole percent (for pages and reports)."""
+        return round(self.share * 100)
+
 
 class SeparationRelaxation(models.Model):
     """An organisation's decision to relax one named separation rule of the USM

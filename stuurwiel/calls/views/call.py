@@ -5,15 +5,16 @@ refusal re-renders the page with the reason and the status the API would give.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from stuurwiel.calls import display, forms, routing, selectors, services
+from stuurwiel.calls import attachments, display, forms, pathdiagram, routing, selectors, services
 from stuurwiel.calls.choices import CallStatus, EventKind
 from stuurwiel.calls.facts import member_roles
 from stuurwiel.calls.views.portal import requester_only
@@ -81,7 +82,23 @@ def call_page(view, call, *, status: int = 200, refusal: str = "", **forms_given
     may_comment_publicly = not portal and roles != {Role.SUPPLIER_USER}
     if not may_comment_publicly:
         comment_form.fields.pop("public", None)
+    lanes = pathdiagram.process_path(call)
     context = {
+        "path_svg": pathdiagram.render_path_svg(
+            lanes, title=_("Process path of {number}").format(number=call.number)
+        ),
+        "path_text": pathdiagram.describe(lanes),
+        "clocks": [] if portal else selectors.call_clocks(call),
+        "attachments": list(attachments.attachments_visible(call, member_access)),
+        "relations": attachments.relations_of(call, member_access),
+        "max_attachment": settings.STUURWIEL_ATTACHMENT_MAX_BYTES,
+        "attachment_form": forms_given.get("attachment_form") or forms.AttachmentForm(),
+        "relation_form": forms_given.get("relation_form") or forms.RelationForm(),
+        "may_link": not portal
+        and (
+            access.permitted(member_access, "register", call)
+            or access.permitted(member_access, "work", call)
+        ),
         "organisation": view.organisation,
         "permissions": view.permissions,
         "object": call,
@@ -278,4 +295,59 @@ class CallCommentView(_CallWriteView):
     def write(self, call, data):
         return services.call_comment(
             call=call, by=self.request.user, text=data["text"], public=data["public"]
+        )
+
+
+class CallAttachmentAddView(_CallWriteView):
+    action = "view"
+
+    def done(self, written) -> str:
+        return _("“{name}” has been attached.").format(name=written.name)
+
+    def make_form(self, call, data):
+        return forms.AttachmentForm(data, self.request.FILES)
+
+    def write(self, call, data):
+        return attachments.attachment_add(
+            call=call, by=self.request.user, upload=data["file"], public=data["public"]
+        )
+
+
+class CallAttachmentDownloadView(generic.ObjectMixin, View):
+    """An attachment, always as a download (never shown inline, never sniffed)."""
+
+    queryset = _queryset()
+
+    def get(self, request, *args, **kwargs):
+        call = self.get_object()
+        attachment = (
+            attachments.attachments_visible(call, self.access).filter(token=kwargs["token"]).first()
+        )
+        if attachment is None:
+            raise Http404
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CallRelationAddView(_CallWriteView):
+    action = "view"
+
+    @property
+    def done_message(self):
+        return _("The calls have been linked.")
+
+    def make_form(self, call, data):
+        return forms.RelationForm(data)
+
+    def write(self, call, data):
+        return attachments.relation_add(
+            call=call, by=self.request.user, other_number=data["other_number"], kind=data["kind"]
         )

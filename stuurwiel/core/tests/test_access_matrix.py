@@ -352,8 +352,35 @@ def _methods(callback) -> list[str]:
     return ["get", "post"] if hasattr(callback.view_class, "post") else ["get"]
 
 
-def _url(name: str, kwargs: frozenset, world: World, target) -> str:
+def _attachment_token(call, member) -> str:
+    """A file on ``call`` that ``member`` may see whenever they may see the call:
+    public (requesters) and added by them (suppliers see their own staff's files)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from stuurwiel.calls.models import CallAttachment
+
+    attachment = CallAttachment(
+        organisation=call.organisation,
+        call=call,
+        token=f"t{call.pk}x{member.pk}",
+        name="a.pdf",
+        content_type="application/pdf",
+        size=5,
+        public=True,
+        added_by=member,
+        added_by_name="x",
+        added_at=timezone.now(),
+    )
+    attachment.file.save(attachment.token, ContentFile(b"%PDF-"), save=False)
+    attachment.save()
+    return attachment.token
+
+
+def _url(name: str, kwargs: frozenset, world: World, target, member=None) -> str:
     values: dict[str, Any] = {"org": "alfa"}
+    if "token" in kwargs:
+        values["token"] = _attachment_token(target, member)
     if "pk" in kwargs:
         values["pk"] = target.pk
     if "ref_id" in kwargs:
@@ -363,7 +390,7 @@ def _url(name: str, kwargs: frozenset, world: World, target) -> str:
         # lies in, else the one inside the scope.
         service = getattr(target, "service", None) or world.services["inside"]
         values["service"] = service.pk
-    unknown = kwargs - {"org", "pk", "ref_id", "service"}
+    unknown = kwargs - {"org", "pk", "ref_id", "service", "token"}
     assert not unknown, f"{name}: teach the access test the URL arguments {sorted(unknown)}"
     return reverse(name, kwargs=values)
 
@@ -381,7 +408,10 @@ def _status(client: Client, method: str, url: str) -> int:
 @pytest.mark.parametrize(
     "name,kwargs,callback", org_urls(), ids=[name for name, _, _ in org_urls()]
 )
-def test_every_role_gets_what_the_permission_matrix_says(name, kwargs, callback):
+def test_every_role_gets_what_the_permission_matrix_says(
+    name, kwargs, callback, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     world = _build_world()
     mismatches = []
     for variant in VARIANTS:
@@ -392,7 +422,7 @@ def test_every_role_gets_what_the_permission_matrix_says(name, kwargs, callback)
             pk = "pk" in kwargs
             targets = _targets(world, declared.model, variant) if pk else [(None, None)]
             for kind, target in targets:
-                url = _url(name, kwargs, world, target)
+                url = _url(name, kwargs, world, target, member=world.members[variant])
                 want = expected(variant, declared, kind)
                 if "service" in kwargs and want == ALLOWED and not _sees_service(variant):
                     want = 404  # the page of a service the member may not see
