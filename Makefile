@@ -9,6 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/stuurwiel
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: demo demo-reset test test-postgres lint typecheck messages clean
 
@@ -28,10 +31,10 @@ demo-reset:
 	@echo "Demo data removed; 'make demo' builds it afresh."
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"
+	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
