@@ -43,10 +43,15 @@ def describe(call: Call, definition: Definition) -> Call:
     call.process_label = in_language(process.name_nl, process.name_en) if process else call.process
     call.step_label = step_label(definition, call.step)
     pattern = next((p for p in definition.patterns if p.number == call.pattern), None)
-    call.pattern_label = (
-        f"WF{pattern.number} {in_language(pattern.name_nl, pattern.name_en)}" if pattern else ""
-    )
+    call.pattern_label = pattern_label(pattern) if pattern else ""
     return call
+
+
+def pattern_label(pattern) -> str:
+    """"WF3 — Verstoring met …": the library's name, which carries the number
+    already (a name without it gets it in front)."""
+    name = in_language(pattern.name_nl, pattern.name_en)
+    return name if name.startswith(f"WF{pattern.number}") else f"WF{pattern.number} {name}"
 
 
 def step_label(definition: Definition, ref: str) -> str:

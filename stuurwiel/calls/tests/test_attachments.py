@@ -203,3 +203,16 @@ def test_a_call_of_another_organisation_cannot_be_linked(world, org_b, make_memb
         attachments.relation_add(
             call=call, other_number=foreign.number, kind="related", by=world.desk
         )
+
+
+def test_the_call_page_shows_the_path_and_links_to_staff_but_not_to_a_supplier(world):
+    call = reported(world)
+    staff_page = client_for(world.desk).get(page_url(world, call)).content.decode()
+    assert 'class="call-path"' in staff_page and 'class="call-relations"' in staff_page
+    call = call_hand_over(
+        call=call, to_link=world.links.supplier, by=world.desk, version=call.version, reason="Werk"
+    )
+    supplier_page = client_for(world.supplier).get(page_url(world, call)).content.decode()
+    assert 'class="call-attachments"' in supplier_page
+    assert 'class="call-path"' not in supplier_page
+    assert 'class="call-relations"' not in supplier_page

@@ -83,18 +83,26 @@ def call_page(view, call, *, status: int = 200, refusal: str = "", **forms_given
     if not may_comment_publicly:
         comment_form.fields.pop("public", None)
     lanes = pathdiagram.process_path(call)
+    # A supplier is a black box to the chain and the chain to it: it sees its own
+    # link's clock, its own files, and neither the chain's path nor its other calls.
+    supplier_only = bool(roles) and roles <= {Role.SUPPLIER_USER}
+    clocks = [] if portal else selectors.call_clocks(call)
+    if supplier_only:
+        clocks = [c for c in clocks if c.link_id and c.link.supplier_id is not None]
     context = {
+        "supplier_only": supplier_only,
         "path_svg": pathdiagram.render_path_svg(
             lanes, title=_("Process path of {number}").format(number=call.number)
         ),
         "path_text": pathdiagram.describe(lanes),
-        "clocks": [] if portal else selectors.call_clocks(call),
+        "clocks": clocks,
         "attachments": list(attachments.attachments_visible(call, member_access)),
-        "relations": attachments.relations_of(call, member_access),
+        "relations": [] if supplier_only else attachments.relations_of(call, member_access),
         "max_attachment": settings.STUURWIEL_ATTACHMENT_MAX_BYTES,
         "attachment_form": forms_given.get("attachment_form") or forms.AttachmentForm(),
         "relation_form": forms_given.get("relation_form") or forms.RelationForm(),
         "may_link": not portal
+        and not supplier_only
         and (
             access.permitted(member_access, "register", call)
             or access.permitted(member_access, "work", call)
