@@ -48,7 +48,7 @@ def describe(call: Call, definition: Definition) -> Call:
 
 
 def pattern_label(pattern) -> str:
-    """"WF3 — Verstoring met …": the library's name, which carries the number
+    """ "WF3 — Verstoring met …": the library's name, which carries the number
     already (a name without it gets it in front)."""
     name = in_language(pattern.name_nl, pattern.name_en)
     return name if name.startswith(f"WF{pattern.number}") else f"WF{pattern.number} {name}"

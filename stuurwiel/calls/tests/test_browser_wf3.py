@@ -29,8 +29,8 @@ FORKS = {"herstellen-herstellen": "Wijzigen", "wijzigen-implementeren": "Uitvoer
 class Session:
     """One browser, logged in as one member at a time."""
 
-    def __init__(self, page, live_server):
-        self.page, self.live_server, self.user = page, live_server, None
+    def __init__(self, browser_page, live_server):
+        self.page, self.live_server, self.user = browser_page, live_server, None
 
     def as_(self, user):
         if self.user != user.username:
