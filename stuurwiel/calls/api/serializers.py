@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework import serializers
 
-from stuurwiel.calls.choices import Channel, SignalKind
-from stuurwiel.calls.models import Call, CallEvent
+from stuurwiel.calls.choices import Channel, RelationKind, SignalKind
+from stuurwiel.calls.models import Call, CallAttachment, CallEvent
 from stuurwiel.services.models import Link, Service
 
 
@@ -168,3 +169,47 @@ class MonitoringEventSerializer(serializers.Serializer):
         organisation = self.context.get("organisation")
         if organisation is not None:
             self.fields["service"].queryset = Service.objects.filter(organisation=organisation)
+
+
+class CallAttachmentSerializer(serializers.ModelSerializer):
+    """A file on a call; ``download`` gives it back (always as a download)."""
+
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CallAttachment
+        fields = ["token", "name", "content_type", "size", "sha256", "public"]
+        fields += ["added_by_name", "added_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, attachment) -> str:
+        request = self.context.get("request")
+        path = reverse(
+            "calls-api:call-attachment-download",
+            kwargs={
+                "org": attachment.call.organisation.slug,
+                "pk": attachment.call_id,
+                "token": attachment.token,
+            },
+        )
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    public = serializers.BooleanField(required=False, default=False)
+
+
+class CallRelationSerializer(serializers.Serializer):
+    """A linked call, read from this call's side."""
+
+    relation = serializers.CharField()
+    call = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+
+
+class RelationCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RelationKind.choices)
+    other_number = serializers.CharField(max_length=30)

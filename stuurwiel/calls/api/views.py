@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from stuurwiel.calls import selectors, services
+from stuurwiel.calls import attachments, selectors, services
 from stuurwiel.calls.api import serializers
 from stuurwiel.calls.filtersets import CallFilterSet
 from stuurwiel.calls.monitoring import monitoring_event_receive
@@ -105,6 +107,8 @@ class CallViewSet(
         "hand_over": "calls.view",
         "escalate": "calls.view",
         "comment": "calls.view",
+        "attachments": "calls.view",
+        "relations": "calls.view",
     }
 
     def required_permission(self, request) -> str:
@@ -277,6 +281,107 @@ class CallViewSet(
         """The call's history that you may read (requesters: the public part)."""
         events = selectors.visible_events(self.get_object(), self.access)
         return Response(serializers.CallEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        parameters=[ORG_PARAMETER],
+        request={"multipart/form-data": serializers.AttachmentUploadSerializer},
+        responses={
+            200: serializers.CallAttachmentSerializer(many=True),
+            201: serializers.CallAttachmentSerializer,
+            **_ERRORS,
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filterset_class=None,
+        pagination_class=None,
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def attachments(self, request, *args, **kwargs):
+        """The files on the call you may see; POST (multipart) adds one. Size and
+        type are checked against the file's content, not the declared type."""
+        call = self.get_object()
+        if request.method == "POST":
+            data = self._input(serializers.AttachmentUploadSerializer)
+            added = attachments.attachment_add(
+                call=call, by=request.user, upload=data["file"], public=data["public"]
+            )
+            return Response(
+                serializers.CallAttachmentSerializer(added, context={"request": request}).data,
+                status=201,
+            )
+        rows = attachments.attachments_visible(call, self.access).select_related(
+            "call__organisation"
+        )
+        return Response(
+            serializers.CallAttachmentSerializer(rows, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        parameters=[ORG_PARAMETER],
+        responses={(200, "application/octet-stream"): bytes},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filterset_class=None,
+        pagination_class=None,
+        url_path=r"attachments/(?P<token>[0-9a-zA-Z]+)",
+        url_name="attachment-download",
+    )
+    def attachment_download(self, request, *args, **kwargs):
+        """One file, always as a download (never shown inline)."""
+        call = self.get_object()
+        attachment = (
+            attachments.attachments_visible(call, self.access).filter(token=kwargs["token"]).first()
+        )
+        if attachment is None:
+            raise Http404
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
+    @extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.RelationCreateSerializer,
+        responses={
+            200: serializers.CallRelationSerializer(many=True),
+            201: serializers.CallRelationSerializer(many=True),
+            **_ERRORS,
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    def relations(self, request, *args, **kwargs):
+        """The calls linked to this one (that you may see); POST links another
+        call by its number. The answer lists them all, from this call's side."""
+        call = self.get_object()
+        created = request.method == "POST"
+        if created:
+            data = self._input(serializers.RelationCreateSerializer)
+            attachments.relation_add(call=call, by=request.user, **data)
+        rows = [
+            {
+                "relation": label,
+                "call": other.pk,
+                "number": other.number,
+                "title": other.title,
+                "status": other.status,
+            }
+            for label, other in attachments.relations_of(call, self.access)
+        ]
+        return Response(
+            serializers.CallRelationSerializer(rows, many=True).data, status=201 if created else 200
+        )
 
 
 __all__ = ["CallViewSet", "refusal_response"]

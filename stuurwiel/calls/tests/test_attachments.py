@@ -216,3 +216,74 @@ def test_the_call_page_shows_the_path_and_links_to_staff_but_not_to_a_supplier(w
     assert 'class="call-attachments"' in supplier_page
     assert 'class="call-path"' not in supplier_page
     assert 'class="call-relations"' not in supplier_page
+
+
+# --- Through the API -----------------------------------------------------------------
+
+
+def api_url(world, call, path=""):
+    return f"/api/o/{world.org.slug}/calls/calls/{call.pk}/{path}"
+
+
+def test_a_file_is_uploaded_listed_and_downloaded_through_the_api(world, api_client):
+    call = reported(world)
+    client = api_client(world.desk)
+    response = client.post(
+        api_url(world, call, "attachments/"),
+        {"file": upload("meting.csv", b"datum;waarde\n2026-12-01;3\n", "text/html")},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["content_type"] == "text/csv" and body["name"] == "meting.csv"
+    listed = client.get(api_url(world, call, "attachments/")).json()
+    assert [row["token"] for row in listed] == [body["token"]]
+    download = client.get(body["download"])
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content).startswith(b"datum;waarde")
+
+
+def test_a_refused_file_through_the_api_is_json_400(world, api_client):
+    call = reported(world)
+    response = api_client(world.desk).post(
+        api_url(world, call, "attachments/"),
+        {"file": upload("x.html", b"<html></html>", "text/html")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "file" in response.json()
+
+
+def test_the_requester_cannot_download_an_internal_file_through_the_api(world, api_client):
+    call = reported(world)
+    internal = attachments.attachment_add(call=call, by=world.desk, upload=upload("intern.pdf"))
+    client = api_client(world.requester)
+    assert client.get(api_url(world, call, "attachments/")).json() == []
+    assert client.get(api_url(world, call, f"attachments/{internal.token}/")).status_code == 404
+
+
+def test_calls_are_linked_through_the_api(world, api_client):
+    first = reported(world)
+    second = reported(world, title="Nog een")
+    response = api_client(world.desk).post(
+        api_url(world, second, "relations/"),
+        {"kind": "caused_by", "other_number": first.number},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json() == [
+        {
+            "relation": "caused by",
+            "call": first.pk,
+            "number": first.number,
+            "title": first.title,
+            "status": "open",
+        }
+    ]
+    unknown = api_client(world.desk).post(
+        api_url(world, second, "relations/"),
+        {"kind": "related", "other_number": "XX-1"},
+        format="json",
+    )
+    assert unknown.status_code == 400
