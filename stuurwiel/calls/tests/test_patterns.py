@@ -150,3 +150,36 @@ def test_the_state_offers_no_fork_without_a_target(world):
             call=call, by=world.desk, transition="fork", target="wijzigen", version=call.version
         )
     assert [option.name for option in refused.value.options] == ["complete"]
+
+
+def test_a_waiting_parent_cannot_be_closed_under_its_forked_process(world):
+    """The parent waits while its fork runs: nothing it offers ends it, and a
+    request that still quotes the parent's last version is refused as stale."""
+    from stuurwiel.core.exceptions import ConflictError
+
+    call = register(world, "incident")
+    while call.step != "herstellen-herstellen":
+        call = services.call_transition(
+            call=call, by=performer(world, call), transition="complete", version=call.version
+        )
+    before_fork = call.version
+    call = services.call_transition(
+        call=call, by=world.specialist, transition="fork", target="uitvoeren", version=call.version
+    )
+    offered = services.call_options(call=call, by=world.evaluator)
+    assert {option.step for option in offered} <= {call.step}
+    assert all(not option.step.startswith("herstellen-") for option in offered)
+    with pytest.raises(ConflictError):
+        services.call_transition(
+            call=call, by=world.specialist, transition="complete", version=before_fork
+        )
+    closed = walk(world, call, [])
+    call.refresh_from_db()
+    assert call.status == CallStatus.CLOSED and closed
+    # Closed: the forked run was fulfilled before the parent resumed and closed.
+    assert [run["status"] for run in call.state["runs"]] == ["fulfilled", "fulfilled"]
+    with pytest.raises(services.TransitionNotOffered) as refused:
+        services.call_transition(
+            call=call, by=world.specialist, transition="complete", version=call.version
+        )
+    assert refused.value.options == []
