@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from stuurwiel.calls.tests.test_patterns import performer
+from stuurwiel.calls.tests.test_patterns import CASES, performer
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +208,48 @@ def test_monitoring_events_become_calls_and_duplicates_are_grouped(world, api_cl
         .status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(("call_type", "forks", "number", "path"), CASES)
+def test_each_pattern_walks_to_closure_through_the_api(
+    world, api_client, call_type, forks, number, path
+):
+    """The same eight walks as the service tests, every move an HTTP request by
+    the member whose move it is: the transitions endpoint says what is offered,
+    the transition endpoint takes it, the answer carries the new version."""
+    from stuurwiel.calls.models import Call
+
+    reporter = world.requester if call_type != "risico" else world.specialist
+    created = report(
+        world, api_client(reporter), call_type=call_type, impact="medium", urgency="high"
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    forks = list(forks)
+    for _ in range(60):
+        if body["status"] == "closed":
+            break
+        model = Call.objects.get(pk=body["id"])
+        if body["status"] == "process_fulfilled":
+            actor = world.requester if model.requester_id else world.desk
+            move = {"transition": "confirm", "target": ""}
+        else:
+            actor = performer(world, model)
+            offered = api_client(actor).get(url(world, f"{body['id']}/transitions/")).json()
+            first = next(option for option in offered if option["allowed"])
+            target = forks.pop(0) if first["transition"] == "fork" else ""
+            move = {"transition": first["transition"], "target": target}
+        answer = api_client(actor).post(
+            url(world, f"{body['id']}/transition/"),
+            {**move, "version": body["version"]},
+            format="json",
+        )
+        assert answer.status_code == 200, answer.json()
+        body = answer.json()
+    assert body["status"] == "closed"
+    assert body["pattern"] == number
+    detail = api_client(world.coordinator).get(url(world, f"{body['id']}/")).json()
+    assert detail["pattern"] == number
+    if path:
+        model = Call.objects.get(pk=body["id"])
+        assert tuple(run["process"] for run in model.state["runs"]) == path
