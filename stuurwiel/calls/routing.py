@@ -65,7 +65,7 @@ def passes(chain: Chain, from_link, to_link) -> str:
 
 
 def hand_over(
-    call: Call, to_link, *, by, now, reason: str, name: str = "", chain=None
+    call: Call, to_link, *, by, now, reason: str, name: str = "", chain=None, routed: bool = False
 ) -> CallEvent:
     """Move the call to ``to_link``: close the open segment, open one for
     ``to_link``; the unsaved hand-over event is returned for the caller to store."""
@@ -92,7 +92,9 @@ def hand_over(
         link=from_link,
         to_link=to_link,
         text=reason,
-        data={"passes": what},
+        # ``routed``: the workflow moved the call to the link of its next step; a
+        # hand-over by a person (a choice, with a reason) is what ping-pong counts.
+        data={"passes": what, "routed": routed},
     )
 
 
@@ -109,7 +111,9 @@ def route(call: Call, rows: list[CallEvent], *, by, name: str, now) -> None:
     if target is None or target.pk == call.current_link_id:
         return
     reason = _("The next step, {step}, is this link's contribution.").format(step=call.step)
-    rows.append(hand_over(call, target, by=by, now=now, reason=reason, name=name, chain=chain))
+    rows.append(
+        hand_over(call, target, by=by, now=now, reason=reason, name=name, chain=chain, routed=True)
+    )
 
 
 def is_member(link, user) -> bool:

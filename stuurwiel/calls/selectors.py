@@ -116,21 +116,26 @@ def requester_calls(member_access: access.Access) -> QuerySet[Call]:
     )
 
 
-def watermelon_calls(calls: QuerySet[Call]) -> QuerySet[Call]:
-    """The watermelon view: calls whose chain (SA) resolution clock is breached
-    while no link's OLA/UC resolution clock is (every link green, the chain red);
-    a query over the stored clocks (:mod:`stuurwiel.calls.clocks`)."""
+def watermelon_calls(calls: QuerySet[Call], norm_kind: str | None = None) -> QuerySet[Call]:
+    """The watermelon view: calls whose chain (SA) clock of a norm (response or
+    resolution; ``norm_kind`` for one of them) is breached while no link's OLA/UC
+    clock of that norm is (every link green, the chain red). The time lost between
+    links shows on the response clock: each link may answer within its own norm
+    while the customer waits beyond the SA's. A query over the stored clocks."""
+    from django.db.models import Exists, OuterRef, Q
+
     from stuurwiel.calls.choices import ClockState, NormKind
     from stuurwiel.calls.models import ClockResult
 
-    resolution = ClockResult.objects.filter(norm_kind=NormKind.RESOLUTION)
-    red_chain = resolution.filter(link__isnull=True, state=ClockState.BREACHED)
-    red_link = resolution.filter(link__isnull=False, state=ClockState.BREACHED)
-    return (
-        calls.filter(pk__in=red_chain.values("call_id"), clocks__link__isnull=False)
-        .exclude(pk__in=red_link.values("call_id"))
-        .distinct()
-    )
+    condition = Q()
+    for kind in [norm_kind] if norm_kind else NormKind.values:
+        clocks = ClockResult.objects.filter(call=OuterRef("pk"), norm_kind=kind)
+        condition |= (
+            Q(Exists(clocks.filter(link__isnull=True, state=ClockState.BREACHED)))
+            & Q(Exists(clocks.filter(link__isnull=False)))
+            & ~Q(Exists(clocks.filter(link__isnull=False, state=ClockState.BREACHED)))
+        )
+    return calls.filter(condition)
 
 
 def call_clocks(call: Call) -> list:
