@@ -140,6 +140,12 @@ def history_load(*, organisation: Organisation, until: datetime.datetime | None 
 # --- The people and the chains ----------------------------------------------------------
 
 
+def link_name(link: Link) -> str:
+    """The name of the team or supplier that forms the link."""
+    party = link.team or link.supplier
+    return party.name if party is not None else ""
+
+
 class _Cast:
     """The organisation's members by username, and each live service's links."""
 
@@ -164,8 +170,7 @@ class _Cast:
         for link in Link.objects.filter(service__in=self.services.values()).select_related(
             "team", "supplier"
         ):
-            name = link.team.name if link.team_id else link.supplier.name
-            self.links.setdefault(link.service_id, {})[name] = link
+            self.links.setdefault(link.service_id, {})[link_name(link)] = link
             ids = sorted(link_member_ids(link) & workers)
             self.members[link.pk] = [by_pk[pk] for pk in ids if pk in by_pk]
 
@@ -353,8 +358,7 @@ class _Run:
             # A risk has no requester outside: its delivery is confirmed at once.
             return CONFIRMING if call.call_type != "risico" else (5, 20)
         link = call.current_link
-        name = (link.team.name if link.team_id else link.supplier.name) if link else ""
-        return PACE.get(name, (20, 90))
+        return PACE.get(link_name(link) if link else "", (20, 90))
 
     def walk(self, forks=(), *, until=None, minutes=None, prefer=None, risks=None) -> Call:
         """Take the call to closure (or to the step ``until``), the forks in order;
@@ -705,25 +709,45 @@ class _Story:
 
     # -- 8. the other live services: a steady stream of requests
     def other_services(self) -> None:
-        for service, workers, title in (
-            (self.wmo, ("wmo_karin", "wmo_ali"), "Wmo-aanvraag: {what}"),
-            (self.omg, ("vth_bram", "vth_iris"), "Omgevingsvergunning: {what}"),
-        ):
-            if service is None:
-                continue
-            whats = ["traplift", "scootmobiel", "dakkapel", "uitbouw", "woningaanpassing"]
+        """Wmo-aanvraag through the KCC and the Wmo-loket; Omgevingsvergunning
+        straight from the Omgevingsloket to VTH, where one vergunningverlener
+        carries nearly all of it (a second hero dependency, by steps as well)."""
+        if self.wmo is not None:
+            whats = ["traplift", "scootmobiel", "woningaanpassing", "huishoudelijke hulp"]
             for index in range(12):
                 run = _Run(self, self.moment(index * (WEEKS - 3) / 12 + 0.3))
                 run.register(
-                    service,
+                    self.wmo,
                     "serviceverzoek",
-                    title.format(what=self.rng.choice(whats)),
-                    description="Aanvraag ontvangen.",
+                    f"Wmo-aanvraag: {self.rng.choice(whats)}",
+                    description="Aanvraag ontvangen; keukentafelgesprek nodig.",
                     by=self.kcc(),
                     channel=Channel.PHONE,
                     **self.citizen(),
                 )
-                run.walk(prefer=self.user(self.rng.choice(workers)))
+                run.walk(prefer=self.user(self.rng.choice(["wmo_karin", "wmo_ali"])))
+        if self.omg is not None:
+            whats = ["dakkapel", "uitbouw", "zonnepanelen op een monument", "kapvergunning"]
+            for index in range(14):
+                run = _Run(self, self.moment(index * (WEEKS - 3) / 14 + 0.6))
+                registrar = self.kcc()
+                run.register(
+                    self.omg,
+                    "serviceverzoek",
+                    f"Omgevingsvergunning: {self.rng.choice(whats)}",
+                    description="Aanvraag uit het Omgevingsloket.",
+                    by=registrar,
+                    channel=Channel.API,
+                    **self.citizen(),
+                )
+                run.wait(self.rng.uniform(5, 20))
+                run.hand_over(
+                    "Vergunningen, Toezicht en Handhaving",
+                    by=registrar,
+                    reason="Aanvraag uit het Omgevingsloket: VTH neemt haar aan.",
+                )
+                carrier = "vth_bram" if self.rng.random() < 0.85 else "vth_iris"
+                run.walk(prefer=self.user(carrier))
 
     # -- 9. open work in every worklist
     def open_work(self) -> None:

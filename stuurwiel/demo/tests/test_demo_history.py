@@ -26,7 +26,7 @@ from stuurwiel.calls.models import (
 )
 from stuurwiel.calls.selectors import requester_calls, worklist
 from stuurwiel.core import clock
-from stuurwiel.demo.history import RECURRING, VERHUIZING
+from stuurwiel.demo.history import OMGEVING, RECURRING, VERHUIZING
 from stuurwiel.demo.services import demo_load
 from stuurwiel.organisations import access
 from stuurwiel.organisations.models import Organisation
@@ -170,6 +170,14 @@ def test_one_operator_carries_most_calls_of_verhuizing(verhuizing):
         if first and first.at - assigned.at > timedelta(hours=48):
             waited += 1
     assert waited >= 2
+
+
+def test_one_vergunningverlener_completes_most_steps_of_omgevingsvergunning(org):
+    service = Service.objects.get(organisation=org, name=OMGEVING)
+    steps = CallEvent.objects.filter(call__service=service, kind=EventKind.STEP_COMPLETED)
+    top = steps.values("actor").annotate(n=Count("id")).order_by("-n")[0]
+    assert Call.objects.filter(service=service).count() >= 10
+    assert top["n"] / steps.count() >= 0.5
 
 
 def test_a_recurring_incident_became_a_risk_with_the_latest_as_origin(verhuizing):
