@@ -60,6 +60,7 @@ from stuurwiel.calendars.businesstime import Calendar, add_business_minutes, bus
 from stuurwiel.calendars.models import BusinessCalendar
 from stuurwiel.calls import clocks, exceptions, pauses, services
 from stuurwiel.calls.choices import CallStatus, Channel, ExceptionDecision, ExceptionKind
+from stuurwiel.calls.definitions import definition_of
 from stuurwiel.calls.models import Call
 from stuurwiel.core import clock
 from stuurwiel.organisations.choices import Role
@@ -338,17 +339,18 @@ class _Run:
             self.assign(None, by=self.story.cast["team_coordinator"], note="Ter evaluatie.")
             call = self.fresh
         forks = forks if forks is not None else []
+        transition, target = "complete", ""
+        if forks and definition_of(call.workflow).step(call.step).is_fork:
+            transition, target = "fork", forks[0]
         for person in self.candidates(prefer):
-            options = services.call_options(call=call, by=person)
-            fork = next((o for o in options if o.name == "fork"), None)
-            if fork is not None and forks:
-                transition, target = "fork", forks.pop(0)
-            else:
-                transition, target = "complete", ""
-            chosen = next((o for o in options if o.name == transition), None)
-            if chosen is None or not chosen.allowed:
+            try:
+                # The service itself judges who may (a refusal writes nothing).
+                done = self.act(transition, by=person, target=target, **kw)
+            except services.TransitionBlocked:
                 continue
-            return self.act(transition, by=person, target=target, **kw)
+            if transition == "fork":
+                forks.pop(0)
+            return done
         raise HistoryError(f"nobody may take {call.number} at {call.step}")
 
     def pace(self) -> tuple[float, float]:
