@@ -490,6 +490,15 @@ class _Story:
                 run.wait(self.rng.uniform(240, 900))
                 run.resume(by=run.holder_workers()[0], note="Huurcontract ontvangen.")
             run.step(self.rng.uniform(25, 100) + (1800 if slow else 0), prefer=hero)  # plannen
+            if index % 8 == 3:
+                # The inhabitant has a resident's permit: Parkeren does the deeltaak.
+                run.wait(self.rng.uniform(5, 30))
+                run.hand_over(
+                    "Parkeren",
+                    by=run.holder_workers()[0],
+                    reason="Deeltaak parkeren: de bewonersvergunning gaat mee naar het nieuwe "
+                    "adres.",
+                )
             if slow and index % 2 == 0:
                 run.escalate(
                     by=self.user("kcc_youssef"),
