@@ -46,6 +46,7 @@ from stuurwiel.demo.design_writer import (
     service_designs_write,
     service_subject_ensure,
 )
+from stuurwiel.demo.history import HistoryReport, history_load
 from stuurwiel.frameworks.loader import LoadReport
 from stuurwiel.frameworks.services import framework_defaults_load
 from stuurwiel.graph.models import Element, Relation, Subject
@@ -69,6 +70,9 @@ T = TypeVar("T")
 # Element has no cadence field; the demo data is Dutch, so the cadence (IDM
 # "Wanneer") is written under the description with a Dutch label.
 CADENCE_LABEL = "Ritme"
+
+#: The demo organisations that get six months of call history.
+HISTORY_ORGANISATIONS = ("middenstad",)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class DemoReport:
     frameworks: LoadReport | None = None
     organisations: list[OrganisationOutcome] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
+    histories: list[tuple[str, HistoryReport]] = field(default_factory=list)
 
     @property
     def created_total(self) -> int:
@@ -110,9 +115,13 @@ class DemoReport:
         return sum(sum(o.skipped.values()) for o in self.organisations)
 
 
-def demo_load(*, by: Any = None, paths: Iterable[str | Path] | None = None) -> DemoReport:
+def demo_load(
+    *, by: Any = None, paths: Iterable[str | Path] | None = None, history: bool = True
+) -> DemoReport:
     """Load the frameworks and the demo organisations (by default the files in
-    ``stuurwiel/demo/data/``); see the module docstring."""
+    ``stuurwiel/demo/data/``); see the module docstring. With ``history``, the
+    organisations of :data:`HISTORY_ORGANISATIONS` then get their six months of
+    calls (:mod:`stuurwiel.demo.history`; nothing when they have calls already)."""
     report = DemoReport(frameworks=framework_defaults_load(by=by))
     datasets = validate_datasets(list(paths) if paths is not None else bundled_dataset_paths())
     # One transaction around all organisations too: a refusal found while writing
@@ -121,6 +130,13 @@ def demo_load(*, by: Any = None, paths: Iterable[str | Path] | None = None) -> D
         for dataset in datasets:
             report.organisations.append(demo_dataset_load(dataset=dataset, by=by))
             report.logins.extend(dataset_logins(dataset))
+    if history:
+        # After the organisations are in: the history drives the calls services,
+        # which need the live services, their chains and agreements.
+        for outcome in report.organisations:
+            if outcome.slug in HISTORY_ORGANISATIONS:
+                organisation = Organisation.objects.get(slug=outcome.slug)
+                report.histories.append((outcome.name, history_load(organisation=organisation)))
     return report
 
 

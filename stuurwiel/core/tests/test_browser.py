@@ -200,7 +200,7 @@ def test_demo_pages_fit_laptop_and_tablet(page, live_server, width):
     from stuurwiel.demo.services import demo_load
     from stuurwiel.graph.models import Subject
 
-    demo_load()
+    demo_load(history=False)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Gebruikersnaam").fill("organisation_admin")
@@ -239,7 +239,7 @@ def test_keyboard_reaches_the_content_first(page, live_server, org_a, make_membe
 def test_choosing_a_subject_narrows_the_parts_an_element_can_answer(page, live_server):
     from stuurwiel.demo.services import demo_load
 
-    demo_load()
+    demo_load(history=False)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Gebruikersnaam").fill("architect")
     page.get_by_label("Wachtwoord").fill("Stuurwiel-demo-2026")

@@ -17,7 +17,7 @@ pytestmark = [
 def _demo_login(page, live_server, username):  # noqa: F811
     from stuurwiel.demo.services import demo_load
 
-    demo_load()
+    demo_load(history=False)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill("Stuurwiel-demo-2026")

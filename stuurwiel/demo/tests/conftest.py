@@ -15,7 +15,7 @@ def loaded(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield demo_load()
+            yield demo_load(history=False)
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

@@ -1,4 +1,5 @@
-"""``manage.py demo_load [FILE…] [--user USERNAME]``: the frameworks and the demo organisations.
+"""``manage.py demo_load [FILE…] [--user USERNAME] [--no-history]``: the frameworks and the
+demo organisations, then six months of call history for Middenstad.
 
 Does not migrate (``stuurwiel demo`` does that first). Checks every data file
 before writing; on any problem prints each as ``file:path: message`` to stderr and
@@ -99,10 +100,19 @@ class Command(WritingCommand):
             metavar="FILE",
             help="Demo data files to load (default: every file in stuurwiel/demo/data/).",
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Leave out the six months of call history (faster; for tests).",
+        )
 
     def handle(self, *args, **options):
         try:
-            report = demo_load(by=self.acting_user(options), paths=options["files"] or None)
+            report = demo_load(
+                by=self.acting_user(options),
+                paths=options["files"] or None,
+                history=not options["no_history"],
+            )
         except (DemoDataInvalid, LibraryInvalid) as exc:
             problems = getattr(exc, "problems", None) or getattr(exc, "errors", [])
             for problem in problems:
@@ -115,6 +125,7 @@ class Command(WritingCommand):
             raise CommandError(message, returncode=1) from exc
         self._write_frameworks(report)
         self._write_organisations(report)
+        self._write_histories(report)
         self._write_logins(report)
 
     def _write_frameworks(self, report: DemoReport) -> None:
@@ -154,6 +165,21 @@ class Command(WritingCommand):
                 summary.format(created=report.created_total, skipped=report.skipped_total)
             )
         )
+
+    def _write_histories(self, report: DemoReport) -> None:
+        for name, history in report.histories:
+            if history.skipped:
+                line = _("History of {organisation}: it has calls already, nothing added.")
+                self.stdout.write(line.format(organisation=name))
+                continue
+            line = ngettext(
+                "History of {organisation}: {count} call over the last six months.",
+                "History of {organisation}: {count} calls over the last six months.",
+                history.calls,
+            )
+            self.stdout.write(
+                self.style.SUCCESS(line.format(organisation=name, count=history.calls))
+            )
 
     def _write_logins(self, report: DemoReport) -> None:
         if not report.logins:
