@@ -127,8 +127,10 @@ def _recorded(call_ids: Iterable[int]) -> set[tuple[int, str]]:
     return {(data.get("result"), kind) for kind, data in rows if isinstance(data, dict)}
 
 
-def clock_sweep_and_warn(*, now: datetime | None = None) -> tuple[SweepReport, WarningsReport]:
+def clock_sweep_and_warn(
+    *, now: datetime | None = None, full: bool = False
+) -> tuple[SweepReport, WarningsReport]:
     """The minute job: the sweep, then its warnings as call events."""
     now = now or clock.now()
-    report = clock_sweep(now)
+    report = clock_sweep(now, full=full)
     return report, clock_warnings_record(report=report, now=now)
