@@ -12,7 +12,7 @@ class NotificationKind(models.TextChoices):
     )
     RESOLVED = "resolved", _("the requester: their call is resolved")
     HANDED_OVER = "handed_over", _("a link: a call is handed over to it")
-    CLOCK_WARNING = "clock_warning", _("the coordinator: 75 % of a norm is used")
+    CLOCK_WARNING = "clock_warning", _("the coordinator: a norm is nearly used (75 %)")
 
 
 class NotificationStatus(models.TextChoices):

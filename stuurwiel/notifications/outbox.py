@@ -149,7 +149,7 @@ SUBJECTS = {
     ),
     NotificationKind.RESOLVED: lambda: _("[{number}] Your call is resolved: {title}"),
     NotificationKind.HANDED_OVER: lambda: _("[{number}] Handed over to {link}: {title}"),
-    NotificationKind.CLOCK_WARNING: lambda: _("[{number}] 75 % of the norm used: {title}"),
+    NotificationKind.CLOCK_WARNING: lambda: _("[{number}] Norm nearly used (75 %): {title}"),
 }
 
 
