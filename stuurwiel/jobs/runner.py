@@ -27,7 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils.crypto import get_random_string
 
 from stuurwiel.core import clock
@@ -127,6 +127,14 @@ def jobs_prune(*, days: int | None = None, now=None) -> int:
     return deleted
 
 
+def _fresh_connections() -> None:
+    """As a request does: drop a connection the database closed or that is too
+    old, so the next query reconnects (never one inside a transaction)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
 class _Stop:
     """Ctrl+C or SIGTERM: finish the running job, then stop; while idle, at once."""
 
@@ -157,7 +165,7 @@ def worker_loop(
         signal.signal(signal.SIGTERM, stop)
     ran = 0
     while True:
-        close_old_connections()  # as a request would: a dropped connection reconnects
+        _fresh_connections()
         due = periodic_enqueue_due(schedule)
         done = run_pending_jobs()
         ran += done
