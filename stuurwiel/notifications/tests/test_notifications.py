@@ -270,3 +270,21 @@ def test_operators_may_not_open_the_notification_settings(world):
     url = reverse("notifications:settings", kwargs={"org": world.org.slug})
     assert client.get(url).status_code == 403
     assert client.post(url, {}).status_code == 403
+
+
+def test_the_minute_job_warns_the_coordinator_by_email_through_the_worker(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    from stuurwiel.calls.tests.test_warnings import call_used, every_day
+    from stuurwiel.jobs.tasks import clock_sweep_job
+
+    every_day(world)
+    call, _norm = call_used(world, 0.8)
+    calls.call_coordinate(call=call, by=world.coordinator, version=call.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        clock_sweep_job.enqueue()
+        assert run_pending_jobs() == 1  # the sweep records the warning and its e-mail
+    assert run_pending_jobs() == 1  # the send job, enqueued after the sweep's commit
+    (row,) = rows(NotificationKind.CLOCK_WARNING)
+    assert row.status == NotificationStatus.SENT
+    assert [m.to for m in mailoutbox if m.subject == row.subject] == [[world.coordinator.email]]
