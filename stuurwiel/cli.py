@@ -10,6 +10,8 @@ A thin front over Django's management commands with the words users expect::
     stuurwiel organisation create SLUG --name NAME [--admin USERNAME] [...]
     stuurwiel user create USERNAME [...]
     stuurwiel token create USERNAME
+    stuurwiel worker [--once] [--interval S]
+                                        run the background jobs (clock sweep, e-mail)
     stuurwiel manage <django command> [...]
 
 Every command answers ``--help`` with its help and does nothing else.
@@ -18,6 +20,7 @@ Every command answers ``--help`` with its help and does nothing else.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 USAGE = __doc__.split("::", 1)[1]
@@ -36,8 +39,9 @@ options:
 """
 DEMO_WHAT = (
     "Migrate the database, load the four frameworks and the demo organisations\n"
-    "(running it again changes nothing), then serve. Stop with Ctrl+C; to start\n"
-    "afresh, delete the data directory (var/, or $STUURWIEL_DATA_DIR): make demo-reset."
+    "(running it again changes nothing), then serve, with the background worker\n"
+    "beside the server. Ctrl+C stops both; to start afresh, delete the data\n"
+    "directory (var/, or $STUURWIEL_DATA_DIR): make demo-reset."
 )
 SERVE_WHAT = "Serve an existing database with gunicorn (static files through WhiteNoise)."
 
@@ -128,7 +132,28 @@ def _demo(args: list[str]) -> None:
     _django(["demo_load"])
     print(f"\nStuurwiel draait op / runs at: {_url(options)}  (Ctrl+C stopt / stops)\n")
     sys.stdout.flush()
-    _serve(args, options)
+    worker = _worker_start()
+    try:
+        _serve(args, options)
+    finally:
+        _worker_stop(worker)
+
+
+def _worker_start() -> subprocess.Popen:
+    """The background worker as a child process (same environment and settings)."""
+    return subprocess.Popen([sys.executable, "-m", "stuurwiel.cli", "worker"])
+
+
+def _worker_stop(worker: subprocess.Popen) -> None:
+    """Stop the worker with the server: it finishes its running job first (Ctrl+C
+    in the terminal reached it too); one that hangs is killed after a while."""
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def _group_help(group: str) -> str:
@@ -150,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
         return _demo(args) if command == "demo" else _serve(args)
     if command == "manage":
         return _django(args or ["help"])
+    if command == "worker":
+        return _django(["worker", *args])
     groups = {group for group, _ in ALIASES}
     if command in groups and (not args or args[0] in HELP):
         print(_group_help(command))

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "stuurwiel.core",
     "stuurwiel.organisations",
     "stuurwiel.changelog",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "stuurwiel.services",
     "stuurwiel.agreements",
     "stuurwiel.calls",
+    "stuurwiel.jobs",
+    "stuurwiel.notifications",
     "stuurwiel.demo",
 ]
 
@@ -229,3 +233,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (stuurwiel.jobs): the database is the queue, ``stuurwiel worker``
+# runs them; finished jobs are pruned after STUURWIEL_JOBS_KEEP_DAYS days.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+STUURWIEL_JOBS_KEEP_DAYS = env_int("STUURWIEL_JOBS_KEEP_DAYS", 14)

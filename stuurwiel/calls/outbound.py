@@ -17,4 +17,6 @@ from stuurwiel.calls.models import Call, CallEvent
 def events_recorded(call: Call, events: Sequence[CallEvent]) -> None:
     """Hand the stored ``events`` of ``call`` to each consumer, in order."""
     # Consumers (each one line): notifications (e-mail), webhooks (suppliers).
-    return None
+    from stuurwiel.notifications.outbox import notifications_record
+
+    notifications_record(call, events)

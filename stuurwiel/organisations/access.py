@@ -96,6 +96,8 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "graph.change": SCOPE,
         "changelog.view": SCOPE,
         "calendars.change": SCOPE,
+        # The organisation's e-mail notifications: which kinds are sent, and the log.
+        "notifications.manage": SCOPE,
     },
     Role.ARCHITECT: {
         **_STAFF_READS,

@@ -12,6 +12,7 @@ def _menu(access) -> dict[str, bool]:
     from stuurwiel.calls.models import Call
     from stuurwiel.changelog.models import ChangeLogEntry
     from stuurwiel.graph.models import Element, Relation, Subject
+    from stuurwiel.notifications.models import NotificationSetting
     from stuurwiel.organisations.models import Membership
     from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
     from stuurwiel.services.models import Service
@@ -34,6 +35,7 @@ def _menu(access) -> dict[str, bool]:
         "frameworks": ("frameworks.view", None),
         "calls": ("calls.view", Call),
         "report": ("calls.register", Call),
+        "notifications": ("notifications.manage", NotificationSetting),
     }
     menu = {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
     # Requesters report and follow their own calls; the staff have a worklist.

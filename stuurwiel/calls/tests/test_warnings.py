@@ -1,0 +1,96 @@
+"""The clocks' 75 % and 100 % warnings become call events, once per result and
+threshold, from the minute job's sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from stuurwiel.calendars.models import ServiceWindow
+from stuurwiel.calls.choices import EventKind, NormKind
+from stuurwiel.calls.models import CallEvent, ClockResult
+from stuurwiel.calls.tests.test_patterns import register
+from stuurwiel.calls.warnings import clock_sweep_and_warn
+from stuurwiel.core import clock
+
+pytestmark = pytest.mark.django_db
+
+
+def every_day(world) -> None:
+    """Service hours on all seven days, so the test does not depend on today."""
+    for weekday in (6, 7):
+        ServiceWindow.objects.create(
+            organisation=world.org,
+            calendar=world.calendar,
+            weekday=weekday,
+            start_minute=0,
+            end_minute=1440,
+        )
+
+
+def call_used(world, share: float):
+    """A call registered so long ago that ``share`` of its chain's response norm is used."""
+    now = clock.now()
+    probe = register(world, "incident")
+    norm = world.sa_version.norms.get(priority=probe.priority).response_minutes
+    with clock.at(now - timedelta(minutes=norm * share)):
+        call = register(world, "incident")
+    return call, norm
+
+
+def warnings_of(call):
+    return list(
+        CallEvent.objects.filter(
+            call=call, kind__in=(EventKind.CLOCK_WARNING, EventKind.CLOCK_BREACHED)
+        ).order_by("id")
+    )
+
+
+def test_a_clock_past_75_percent_gets_one_warning_event_with_its_figures(world):
+    every_day(world)
+    call, norm = call_used(world, 0.8)
+    _sweep, report = clock_sweep_and_warn()
+    assert report.warned_75 >= 1
+    (event,) = warnings_of(call)
+    result = ClockResult.objects.get(call=call, link=None, norm_kind=NormKind.RESPONSE)
+    assert event.kind == EventKind.CLOCK_WARNING
+    assert event.data["result"] == result.pk
+    assert event.data["norm_kind"] == NormKind.RESPONSE
+    assert event.data["chain"] is True and event.data["link"] is None
+    assert event.data["norm_minutes"] == norm
+    assert event.data["used_minutes"] == result.used_minutes >= norm * 3 // 4
+    assert event.actor is None and not event.public
+
+
+def test_the_next_sweep_records_no_second_warning(world):
+    every_day(world)
+    call, _norm = call_used(world, 0.8)
+    clock_sweep_and_warn()
+    later = clock.now() + timedelta(minutes=1)
+    with clock.at(later):
+        _sweep, report = clock_sweep_and_warn()
+    assert len(warnings_of(call)) == 1
+    assert report.warned_75 == 0
+
+
+def test_passing_the_norm_adds_the_breach_event_once(world):
+    every_day(world)
+    call, norm = call_used(world, 0.8)
+    clock_sweep_and_warn()
+    past_norm = clock.now() + timedelta(minutes=norm * 0.3)
+    for extra in (0, 1):
+        with clock.at(past_norm + timedelta(minutes=extra)):
+            clock_sweep_and_warn()
+    kinds = [event.kind for event in warnings_of(call)]
+    assert kinds == [EventKind.CLOCK_WARNING, EventKind.CLOCK_BREACHED]
+    breach = warnings_of(call)[1]
+    assert breach.data["threshold"] == 100
+    assert breach.data["used_minutes"] >= norm
+
+
+def test_a_call_well_within_its_norm_gets_no_warning(world):
+    every_day(world)
+    call, _norm = call_used(world, 0.5)
+    clock_sweep_and_warn()
+    assert warnings_of(call) == []

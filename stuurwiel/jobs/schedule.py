@@ -1,0 +1,13 @@
+"""The periodic jobs, as data: ``(task, every so many seconds)``. The worker
+enqueues each when it is due (:func:`stuurwiel.jobs.runner.periodic_enqueue_due`)."""
+
+from __future__ import annotations
+
+from stuurwiel.jobs.tasks import clock_sweep_job, jobs_prune_job
+from stuurwiel.notifications.tasks import notifications_send_job
+
+PERIODIC = [
+    (clock_sweep_job, 60),
+    (notifications_send_job, 300),  # retries of failed e-mails
+    (jobs_prune_job, 24 * 3600),
+]
