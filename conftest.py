@@ -64,3 +64,13 @@ def api_client():
         return client
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_chains():
+    """Chains are remembered per process after a commit (transactional tests commit):
+    a test starts with none, whatever ids an earlier test's rows had."""
+    from stuurwiel.calls.routing import forget_chains
+
+    forget_chains()
+    yield

@@ -9,8 +9,9 @@ records from, to, when, what passes (the interface between them) and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import CallStatus, EventKind
@@ -20,19 +21,52 @@ from stuurwiel.calls.models import Call, CallEvent, LinkSegment
 
 @dataclass
 class Chain:
+    """A service's links in chain order and its interfaces, as routing reads them."""
+
     links: list
+    # (from the customer?, source link id, target link id, what passes or its name)
+    interfaces: list[tuple[bool, int | None, int | None, str]] = field(default_factory=list)
+
+
+#: Chains remembered per (service, design version, created): every write to a design
+#: moves its ``design_version`` on, so a remembered chain is never stale. Only a chain
+#: read from committed data is remembered (after the commit), so a design change that
+#: is rolled back cannot leave its chain behind under a number another write reuses.
+_CHAINS: dict[tuple, Chain] = {}
+_CHAINS_KEPT = 256
 
 
 def chain_of(service) -> Chain:
-    from stuurwiel.services.models import Link
+    from stuurwiel.services.choices import EndKind
+    from stuurwiel.services.models import Interface, Link
 
-    return Chain(
-        list(
-            Link.objects.filter(service=service)
-            .select_related("team", "supplier")
-            .order_by("position")
-        )
+    key = (service.pk, service.design_version, service.created_at)
+    found = _CHAINS.get(key)
+    if found is not None:
+        return found
+    links = list(
+        Link.objects.filter(service=service).select_related("team", "supplier").order_by("position")
     )
+    interfaces = [
+        (kind == EndKind.CUSTOMER, source, target, passes or name)
+        for kind, source, target, passes, name in Interface.objects.filter(
+            service=service
+        ).values_list("source_kind", "source_link_id", "target_link_id", "passes", "name")
+    ]
+    chain = Chain(links, interfaces)
+
+    def remember() -> None:
+        if len(_CHAINS) >= _CHAINS_KEPT:
+            _CHAINS.clear()
+        _CHAINS[key] = chain
+
+    transaction.on_commit(remember)
+    return chain
+
+
+def forget_chains() -> None:
+    """Drop the remembered chains (tests that rebuild a design under the same ids)."""
+    _CHAINS.clear()
 
 
 def link_for(chain: Chain, step: str, *, current):
@@ -52,15 +86,13 @@ def link_for(chain: Chain, step: str, *, current):
 def passes(chain: Chain, from_link, to_link) -> str:
     """What the interface from ``from_link`` (``None``: the customer) to
     ``to_link`` passes; empty if the chain describes no such interface."""
-    from stuurwiel.services.choices import EndKind
-    from stuurwiel.services.models import Interface
-
-    interfaces = Interface.objects.filter(target_link=to_link)
-    if from_link is None:
-        interfaces = interfaces.filter(source_kind=EndKind.CUSTOMER)
-    else:
-        interfaces = interfaces.filter(source_link=from_link)
-    texts = [passes or name for passes, name in interfaces.values_list("passes", "name")]
+    target = to_link.pk if to_link is not None else None
+    texts = [
+        text
+        for customer, source, to, text in chain.interfaces
+        if to == target
+        and (customer if from_link is None else (not customer and source == from_link.pk))
+    ]
     return "\n".join(text for text in texts if text)
 
 
