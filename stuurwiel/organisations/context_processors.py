@@ -34,6 +34,7 @@ def _menu(access) -> dict[str, bool]:
         "frameworks": ("frameworks.view", None),
         "calls": ("calls.view", Call),
         "report": ("calls.register", Call),
+        "dashboard": ("dashboard.view", Call),
     }
     menu = {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
     # Requesters report and follow their own calls; the staff have a worklist.
