@@ -599,10 +599,10 @@ def _waited_for(calls: QuerySet[Call], heroes: dict[int, HeroRow], now) -> None:
     )
     seen: set[int] = set()
     for event in assigned:
-        operator = event.operator  # type: ignore[attr-defined]
+        operator = event.operator
         if (event.call.service_id, operator) not in by_service or event.call_id in seen:
             continue
-        waited = (event.next_at or now) - event.at  # type: ignore[attr-defined]
+        waited = (event.next_at or now) - event.at
         row = heroes[operator]
         if waited > HERO_WAIT and len(row.waited) < LISTED:
             row.waited.append(event.call)

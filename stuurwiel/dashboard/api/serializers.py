@@ -15,7 +15,7 @@ class CallRefSerializer(serializers.Serializer):
     registered_at = serializers.DateTimeField()
 
 
-class FindingSerializer(serializers.Serializer):
+class StandingFindingSerializer(serializers.Serializer):
     rule = serializers.CharField()
     team = serializers.CharField(source="team.name")
     reason = serializers.CharField()
@@ -42,7 +42,7 @@ class NormsSerializer(serializers.Serializer):
     breached_calls = CallRefSerializer(many=True)
 
 
-class ClockSerializer(serializers.Serializer):
+class SignalClockSerializer(serializers.Serializer):
     link = serializers.SerializerMethodField()
     norm_kind = serializers.CharField()
     norm_minutes = serializers.IntegerField()
@@ -55,8 +55,8 @@ class ClockSerializer(serializers.Serializer):
 
 class WatermelonCallSerializer(serializers.Serializer):
     call = CallRefSerializer()
-    chain = ClockSerializer(many=True)
-    links = ClockSerializer(many=True)
+    chain = SignalClockSerializer(many=True)
+    links = SignalClockSerializer(many=True)
 
 
 class WatermelonSerializer(serializers.Serializer):
@@ -138,7 +138,7 @@ class SignalsSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     calls = serializers.IntegerField(help_text="Calls registered in the period.")
-    findings = FindingSerializer(many=True)
+    findings = StandingFindingSerializer(many=True)
     norms = NormsSerializer()
     watermelon = WatermelonSerializer()
     ping_pong = PingPongSerializer()
