@@ -10,14 +10,13 @@ registered in the period, restricted by the access layer to those
 ``dashboard.view`` reaches (a service owner: the calls of their services).
 
 The definitions are the project's (briefs/signals-defs.md); where the book gives
-no number, the thresholds below are our reading and the page says so.
+no number, the thresholds (in :mod:`~stuurwiel.dashboard.figures`) are our
+reading and the page says so.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
@@ -33,25 +32,33 @@ from stuurwiel.calls.models import (
     LinkSegment,
     SeparationRelaxation,
 )
+from stuurwiel.dashboard.figures import (  # noqa: F401 (the thresholds, for pages and tests)
+    ESCALATION_MIN_COUNT,
+    ESCALATION_MIN_SHARE,
+    EXCEPTION_MIN_COUNT,
+    HERO_MIN_CALLS,
+    HERO_MIN_SHARE,
+    HERO_WAIT,
+    LISTED,
+    RECURRING_MIN_COUNT,
+    EscalationFigures,
+    EscalationRow,
+    ExceptionFigures,
+    ExceptionRow,
+    HeroFigures,
+    HeroRow,
+    NormFigures,
+    NormRow,
+    PingPongFigures,
+    PingPongPair,
+    RecurringFigures,
+    RecurringRow,
+    Signals,
+    WatermelonCall,
+    WatermelonFigures,
+)
 from stuurwiel.organisations import access
 from stuurwiel.services.models import Service
-
-#: The most calls listed behind one figure (the figure itself counts them all).
-LISTED = 25
-
-#: Structural escalations (our reading: the book gives no number).
-ESCALATION_MIN_COUNT = 3
-ESCALATION_MIN_SHARE = 0.10
-#: Normalised exceptions: approved this often in the period, never improved upon.
-EXCEPTION_MIN_COUNT = 3
-#: Hero dependency (our reading): one person on this share of at least this many calls.
-HERO_MIN_SHARE = 0.5
-HERO_MIN_CALLS = 10
-#: A call waited for the hero when their next step came this much later (our reading:
-#: 48 hours rather than two business days, so it needs no calendar).
-HERO_WAIT = datetime.timedelta(hours=48)
-#: Recurring problems: this many incidents of one service and category.
-RECURRING_MIN_COUNT = 3
 
 INCIDENT = "incident"
 RISK = "risico"
@@ -89,44 +96,6 @@ def _link_label(row: dict[str, Any]) -> str:
 
 
 # --- Norms met and breached ----------------------------------------------------------
-
-
-@dataclass
-class NormRow:
-    """One clock (the chain's SA, or one link's OLA/UC) of one service and norm kind."""
-
-    service_id: int
-    service: str
-    link_id: int | None  # None: the chain's SA clock
-    link: str
-    position: int
-    norm_kind: str
-    met: int
-    breached: int
-    running: int
-
-    @property
-    def decided(self) -> int:
-        return self.met + self.breached
-
-    @property
-    def share_met(self) -> float | None:
-        """Met among the clocks that stopped (running ones are not decided yet)."""
-        return self.met / self.decided if self.decided else None
-
-    @property
-    def percent_met(self) -> int | None:
-        share = self.share_met
-        return None if share is None else round(share * 100)
-
-
-@dataclass
-class NormFigures:
-    rows: list[NormRow]
-    breached_calls: list[Call]
-
-    def chain(self) -> list[NormRow]:
-        return [row for row in self.rows if row.link_id is None]
 
 
 def norms(*, organisation, member_access, start, end, service=None) -> NormFigures:
@@ -191,21 +160,6 @@ def _watermelon_condition(norm_kind: str) -> Q:
     )
 
 
-@dataclass
-class WatermelonCall:
-    call: Call
-    chain: list[ClockResult]  # the chain's SA clocks (per norm kind)
-    links: list[ClockResult]  # each link's OLA/UC clocks, in chain order
-
-
-@dataclass
-class WatermelonFigures:
-    per_service: dict[str, int]
-    count: int
-    calls: list[WatermelonCall]
-    norms: NormFigures | None = None  # the shares side by side (the watermelon view)
-
-
 def watermelon(*, organisation, member_access, start, end, service=None) -> WatermelonFigures:
     """Calls whose every link clock (OLA/UC) of a norm kind is met while the chain's
     SA clock of that kind is breached: every link green, the chain red."""
@@ -246,21 +200,6 @@ def watermelon(*, organisation, member_access, start, end, service=None) -> Wate
 
 
 # --- Hand-over ping-pong --------------------------------------------------------------
-
-
-@dataclass
-class PingPongPair:
-    service: str
-    returning_link: str  # the link that holds the call again (A)
-    between_link: str  # the link it came back from (B)
-    count: int
-
-
-@dataclass
-class PingPongFigures:
-    per_service: dict[str, int]  # calls with ping-pong
-    pairs: list[PingPongPair]
-    calls: list[Call]
 
 
 def ping_pong(*, organisation, member_access, start, end, service=None) -> PingPongFigures:
@@ -334,37 +273,6 @@ def _link_names(names: dict[int, str], wanted: set[int]) -> None:
 # --- Structural escalations ----------------------------------------------------------
 
 
-@dataclass
-class EscalationRow:
-    service: str
-    link: str
-    escalations: int
-    calls_escalated: int
-    service_calls: int
-
-    @property
-    def share(self) -> float:
-        return self.calls_escalated / self.service_calls if self.service_calls else 0.0
-
-    @property
-    def percent(self) -> int:
-        return round(self.share * 100)
-
-    @property
-    def structural(self) -> bool:
-        return self.escalations >= ESCALATION_MIN_COUNT and self.share >= ESCALATION_MIN_SHARE
-
-
-@dataclass
-class EscalationFigures:
-    rows: list[EscalationRow]
-    calls: list[Call]
-
-    @property
-    def structural(self) -> list[EscalationRow]:
-        return [row for row in self.rows if row.structural]
-
-
 def _calls_per_service(calls: QuerySet[Call]) -> dict[int, int]:
     return {
         row["service_id"]: row["n"]
@@ -413,30 +321,6 @@ def escalations(*, organisation, member_access, start, end, service=None) -> Esc
 
 
 # --- Normalised exceptions -----------------------------------------------------------
-
-
-@dataclass
-class ExceptionRow:
-    service_id: int
-    service: str
-    kind: str
-    kind_label: str
-    approved: int
-    improved: int  # of those calls, how many raised an improvement (a risk)
-
-    @property
-    def normalised(self) -> bool:
-        return self.approved >= EXCEPTION_MIN_COUNT and self.improved == 0
-
-
-@dataclass
-class ExceptionFigures:
-    rows: list[ExceptionRow]
-    calls: list[Call]
-
-    @property
-    def normalised(self) -> list[ExceptionRow]:
-        return [row for row in self.rows if row.normalised]
 
 
 def normalised_exceptions(
@@ -490,39 +374,6 @@ def normalised_exceptions(
 
 
 # --- Hero dependency -----------------------------------------------------------------
-
-
-@dataclass
-class HeroRow:
-    service_id: int
-    service: str
-    person_id: int
-    person: str
-    steps: int
-    calls: int  # the service's calls in which they completed a step
-    service_calls: int
-    waited: list[Call] = field(default_factory=list)
-
-    @property
-    def share(self) -> float:
-        return self.calls / self.service_calls if self.service_calls else 0.0
-
-    @property
-    def percent(self) -> int:
-        return round(self.share * 100)
-
-    @property
-    def flagged(self) -> bool:
-        return self.share >= HERO_MIN_SHARE and self.service_calls >= HERO_MIN_CALLS
-
-
-@dataclass
-class HeroFigures:
-    rows: list[HeroRow]  # per service: the person who completed most steps
-
-    @property
-    def flagged(self) -> list[HeroRow]:
-        return [row for row in self.rows if row.flagged]
 
 
 def hero_dependency(*, organisation, member_access, start, end, service=None) -> HeroFigures:
@@ -610,22 +461,6 @@ def _waited_for(calls: QuerySet[Call], heroes: dict[int, HeroRow], now) -> None:
 
 
 # --- Recurring problems --------------------------------------------------------------
-
-
-@dataclass
-class RecurringRow:
-    service_id: int
-    service: str
-    category: str
-    incidents: int
-    latest_id: int | None = None
-    risk: Call | None = None  # a risk for this problem exists already
-    calls: list[Call] = field(default_factory=list)
-
-
-@dataclass
-class RecurringFigures:
-    rows: list[RecurringRow]
 
 
 def recurring_problems(
@@ -719,21 +554,6 @@ def standing_findings(*, organisation) -> list[SeparationRelaxation]:
 
 
 # --- All of them ---------------------------------------------------------------------
-
-
-@dataclass
-class Signals:
-    start: Any
-    end: Any
-    calls: int
-    findings: list[SeparationRelaxation]
-    norms: NormFigures
-    watermelon: WatermelonFigures
-    ping_pong: PingPongFigures
-    escalations: EscalationFigures
-    exceptions: ExceptionFigures
-    heroes: HeroFigures
-    recurring: RecurringFigures
 
 
 def signals(*, organisation, member_access, start, end, service=None) -> Signals:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from stuurwiel.calls.models import Call
 from stuurwiel.calls.tests.conftest import build_world
-from stuurwiel.dashboard import selectors
+from stuurwiel.dashboard import figures, selectors
 from stuurwiel.dashboard.tests.conftest import ago, clock, event, exception, make_call, stretches
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
@@ -77,10 +77,10 @@ def test_a_service_owner_sees_only_their_own_services(client, world, make_member
     theirs = _melon(other, service=other.service, title="Andermans")
     owner = _scoped_owner(world, make_member)
     member = access.access_for(owner, world.org)
-    figures = selectors.watermelon(
+    melons = selectors.watermelon(
         organisation=world.org, member_access=member, start=ago(days=90), end=ago(seconds=-5)
     )
-    assert [row.call for row in figures.calls] == [mine]
+    assert [row.call for row in melons.calls] == [mine]
     client.force_login(owner)
     page = client.get(_url(world, "dashboard:watermelon")).content.decode()
     assert mine.number in page and theirs.number not in page
@@ -90,10 +90,10 @@ def test_another_organisations_calls_never_count(world, org_b, make_member):
     foreign = build_world(org_b, make_member, prefix="X-")
     _melon(foreign, service=foreign.service)
     member = access.access_for(world.manager, world.org)
-    figures = selectors.signals(
+    found = selectors.signals(
         organisation=world.org, member_access=member, start=ago(days=90), end=ago(seconds=-5)
     )
-    assert figures.calls == 0 and figures.watermelon.count == 0 and figures.norms.rows == []
+    assert found.calls == 0 and found.watermelon.count == 0 and found.norms.rows == []
 
 
 def test_a_manager_registers_a_recurring_problem_as_a_risk(client, world):
@@ -189,7 +189,7 @@ def _count(world, client=None, url=None) -> int:
 def test_the_signals_cost_the_same_queries_for_3_and_for_30_calls(world, client, monkeypatch):
     # Every signal fires already at 3 calls (a hero needs 10 otherwise), so the
     # queries behind each flagged figure are counted both times.
-    monkeypatch.setattr(selectors, "HERO_MIN_CALLS", 1)
+    monkeypatch.setattr(figures, "HERO_MIN_CALLS", 1)
     client.force_login(world.manager)
     _history(world, 3)
     _count(world, client, _url(world))  # warm the session and content types
