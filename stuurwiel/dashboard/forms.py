@@ -33,7 +33,7 @@ class SignalsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword: these two are added by name.
         self.fields["from"] = forms.DateField(label=_("From"), required=False)
-        self.fields["to"] = forms.DateField(label=_("To"), required=False)
+        self.fields["to"] = forms.DateField(label=_("To (inclusive)"), required=False)
         from stuurwiel.services.models import Service
 
         self.fields["service"].queryset = Service.objects.filter(
