@@ -27,6 +27,7 @@ AREAS = {
     "agreements",
     "calendars",
     "calls",
+    "dashboard",
 }
 # view and change; manage (members); approve (a service design); catalogue (the
 # requester catalogue of live services).
