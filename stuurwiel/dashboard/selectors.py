@@ -19,7 +19,19 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
@@ -417,15 +429,25 @@ def hero_dependency(*, organisation, member_access, start, end, service=None) ->
         ):
             best[candidate.service_id] = candidate
     rows = sorted(best.values(), key=lambda r: (not r.flagged, -r.share, r.service))
-    heroes = {row.person_id: row for row in rows if row.flagged}
+    heroes = {(row.service_id, row.person_id): row for row in rows if row.flagged}
     if heroes:
         _waited_for(calls, heroes, clock.now())
     return HeroFigures(rows=rows)
 
 
-def _waited_for(calls: QuerySet[Call], heroes: dict[int, HeroRow], now) -> None:
-    """The calls assigned to a hero whose next step by them came late (or has not
-    come, and the wait is already longer): one query for all heroes."""
+def _waited_for(calls: QuerySet[Call], heroes: dict[tuple[int, int], HeroRow], now) -> None:
+    """The calls assigned to a hero (``(service, person)`` → row) whose next step by
+    them came late, or has not come and the wait is longer already: one query for
+    all heroes. The operator is the one in the event's data; an event without one
+    counts for the call's assignee."""
+    operator = Case(
+        When(
+            data__has_key="operator",
+            then=Cast(KeyTextTransform("operator", "data"), IntegerField()),
+        ),
+        default=F("call__assignee_id"),
+        output_field=IntegerField(),
+    )
     next_step = (
         CallEvent.objects.filter(
             call=OuterRef("call_id"),
@@ -436,25 +458,20 @@ def _waited_for(calls: QuerySet[Call], heroes: dict[int, HeroRow], now) -> None:
         .order_by("at")
         .values("at")[:1]
     )
-    by_service = {(row.service_id, row.person_id) for row in heroes.values()}
     assigned = (
-        CallEvent.objects.filter(
-            call__in=calls.values("pk"),
-            kind=EventKind.ASSIGNED,
-            data__operator__in=sorted(heroes),
-        )
-        .annotate(operator=Cast(KeyTextTransform("operator", "data"), IntegerField()))
+        CallEvent.objects.filter(call__in=calls.values("pk"), kind=EventKind.ASSIGNED)
+        .annotate(operator=operator)
+        .filter(operator__in=sorted({person for _, person in heroes}))
         .annotate(next_at=Subquery(next_step))
         .select_related("call__organisation", "call__service")
         .order_by("at")
     )
     seen: set[int] = set()
     for event in assigned:
-        operator = event.operator
-        if (event.call.service_id, operator) not in by_service or event.call_id in seen:
+        row = heroes.get((event.call.service_id, event.operator))
+        if row is None or event.call_id in seen:
             continue
         waited = (event.next_at or now) - event.at
-        row = heroes[operator]
         if waited > HERO_WAIT and len(row.waited) < LISTED:
             row.waited.append(event.call)
             seen.add(event.call_id)

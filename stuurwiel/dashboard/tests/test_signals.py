@@ -160,6 +160,19 @@ def test_one_person_on_half_of_ten_calls_is_a_hero_and_their_late_calls_waited(w
     assert row.waited == [late]
 
 
+def test_an_assignment_without_an_operator_counts_for_the_calls_assignee(world):
+    hero = world.specialist
+    calls = [make_call(world) for _ in range(10)]
+    for call in calls:
+        event(call, "step_completed", actor=hero)
+    waiting = calls[0]
+    waiting.assignee = hero
+    waiting.save(update_fields=["assignee"])
+    event(waiting, "assigned", at=waiting.registered_at - datetime.timedelta(hours=50))
+    (row,) = selectors.hero_dependency(**_where(world)).flagged
+    assert row.waited == [waiting]
+
+
 def test_one_person_on_fewer_than_ten_calls_is_no_hero(world):
     for call in [make_call(world) for _ in range(9)]:
         event(call, "step_completed", actor=world.specialist)
