@@ -86,6 +86,19 @@ def test_a_service_owner_sees_only_their_own_services(client, world, make_member
     assert mine.number in page and theirs.number not in page
 
 
+def test_the_api_counts_only_a_service_owners_own_services(world, make_member, api_client):
+    other = build_world(world.org, make_member, prefix="B-")
+    _melon(world)
+    _melon(other, service=other.service)
+    _melon(other, service=other.service)
+    url = reverse("dashboard-api:signals-list", kwargs={"org": world.org.slug})
+    answer = api_client(_scoped_owner(world, make_member)).get(url).json()
+    assert answer["calls"] == 1
+    assert answer["watermelon"]["per_service"] == {world.service.name: 1}
+    everything = api_client(world.manager).get(url).json()
+    assert everything["calls"] == 3
+
+
 def test_another_organisations_calls_never_count(world, org_b, make_member):
     foreign = build_world(org_b, make_member, prefix="X-")
     _melon(foreign, service=foreign.service)
