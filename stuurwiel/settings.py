@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stuurwiel.calls",
     "stuurwiel.jobs",
     "stuurwiel.notifications",
+    "stuurwiel.dashboard",
     "stuurwiel.demo",
 ]
 

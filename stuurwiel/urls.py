@@ -18,6 +18,7 @@ org_patterns = [
     path("calendars/", include("stuurwiel.calendars.urls")),
     path("calls/", include("stuurwiel.calls.urls")),
     path("notifications/", include("stuurwiel.notifications.urls")),
+    path("dashboard/", include("stuurwiel.dashboard.urls")),
 ]
 
 api_org_patterns = [
@@ -29,6 +30,7 @@ api_org_patterns = [
     path("agreements/", include("stuurwiel.agreements.api.urls")),
     path("calendars/", include("stuurwiel.calendars.api.urls")),
     path("calls/", include("stuurwiel.calls.api.urls")),
+    path("dashboard/", include("stuurwiel.dashboard.api.urls")),
 ]
 
 urlpatterns = [

@@ -85,6 +85,10 @@ _INTAKE = {"calls.register": SCOPE}
 # app decides from the USM library's person_separation rule.
 _DESIGN = {"services.change": SCOPE, "agreements.change": SCOPE}
 
+# The management dashboard (the signals of a working system, §11.8): those who
+# steer and those who audit see it; a service owner only for their own services.
+_DASHBOARD = {"dashboard.view": ORG}
+
 #: The permission matrix: per role, the permissions it grants and their reach.
 #: ``organisations.view`` opens the dashboard and the member list (with reach OWN:
 #: one's own membership only); ``organisations.manage`` adds members and sets roles.
@@ -98,6 +102,7 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "calendars.change": SCOPE,
         # The organisation's e-mail notifications: which kinds are sent, and the log.
         "notifications.manage": SCOPE,
+        **_DASHBOARD,
     },
     Role.ARCHITECT: {
         **_STAFF_READS,
@@ -116,6 +121,7 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "calendars.change": SCOPE,
         "calls.approve_exception": SCOPE,
         "calls.relax": SCOPE,
+        **_DASHBOARD,
     },
     Role.SERVICE_OWNER: {
         **_STAFF_READS,
@@ -126,6 +132,7 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         **_INTAKE,
         "calls.evaluate": SCOPE,
         "calls.approve_exception": SCOPE,
+        "dashboard.view": SCOPE,
     },
     Role.WORKFLOW_MANAGER: {
         **_STAFF_READS,
@@ -134,11 +141,12 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         **_INTAKE,
         "calls.evaluate": SCOPE,
         "calls.approve_exception": SCOPE,
+        **_DASHBOARD,
     },
     Role.WORKFLOW_COORDINATOR: {**_STAFF_READS, **_INTAKE, "calls.coordinate": SCOPE},
     Role.TEAM_COORDINATOR: {**_STAFF_READS, **_INTAKE, "calls.coordinate": SCOPE},
     Role.OPERATOR: {**_STAFF_READS, **_INTAKE, "calls.work": SCOPE},
-    Role.AUDITOR: {**_STAFF_READS, "changelog.view": SCOPE},
+    Role.AUDITOR: {**_STAFF_READS, "changelog.view": SCOPE, **_DASHBOARD},
     # A requester sees what is theirs: their own membership, their own calls, and
     # the requester catalogue (live services, in customer words), where they report.
     Role.REQUESTER: {
@@ -346,9 +354,13 @@ def _condition(model: type[models.Model], grant: Grant, user: Any) -> Q | None:
     return condition
 
 
-def restrict(queryset: QuerySet, access: Access, action: str = "view") -> QuerySet:
-    """``queryset`` limited to the objects ``access`` may ``action``."""
-    permission = permission_for(queryset.model, action)
+def restrict(
+    queryset: QuerySet, access: Access, action: str = "view", *, permission: str = ""
+) -> QuerySet:
+    """``queryset`` limited to the objects ``access`` may ``action``; or, with
+    ``permission``, to those that permission reaches (``dashboard.view`` on calls:
+    a service owner's dashboard counts only the calls of their services)."""
+    permission = permission or permission_for(queryset.model, action)
     grant = access.grants.get(permission)
     if not grant:
         return queryset.none()

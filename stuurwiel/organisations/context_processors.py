@@ -36,6 +36,7 @@ def _menu(access) -> dict[str, bool]:
         "calls": ("calls.view", Call),
         "report": ("calls.register", Call),
         "notifications": ("notifications.manage", NotificationSetting),
+        "dashboard": ("dashboard.view", Call),
     }
     menu = {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
     # Requesters report and follow their own calls; the staff have a worklist.

@@ -28,6 +28,7 @@ AREAS = {
     "calendars",
     "calls",
     "notifications",
+    "dashboard",
 }
 # view and change; manage (members; the e-mail notifications); approve (a service
 # design); catalogue (the requester catalogue of live services).

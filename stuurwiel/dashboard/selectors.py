@@ -1,0 +1,600 @@
+"""The signals of a working system (issue 7 item 7), read from the register.
+
+Each signal is one function with the same keyword-only arguments (the
+organisation, the member's access, the period, optionally one service) and
+returns a plain dataclass with the figures and the calls behind them. Every one
+costs a fixed number of queries, whatever the number of calls: figures are
+grouped in SQL, and the calls behind a figure are one more query (at most
+:data:`LISTED` of them). Which calls count is :func:`dashboard_calls`: the calls
+registered in the period, restricted by the access layer to those
+``dashboard.view`` reaches (a service owner: the calls of their services).
+
+The definitions are the project's (briefs/signals-defs.md); where the book gives
+no number, the thresholds (in :mod:`~stuurwiel.dashboard.figures`) are our
+reading and the page says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+
+from stuurwiel.calls.choices import ClockState, EventKind, ExceptionDecision
+from stuurwiel.calls.models import (
+    Call,
+    CallEvent,
+    CallException,
+    ClockResult,
+    LinkSegment,
+    SeparationRelaxation,
+)
+from stuurwiel.dashboard.figures import (  # noqa: F401 (the thresholds, for pages and tests)
+    ESCALATION_MIN_COUNT,
+    ESCALATION_MIN_SHARE,
+    EXCEPTION_MIN_COUNT,
+    HERO_MIN_CALLS,
+    HERO_MIN_SHARE,
+    HERO_WAIT,
+    LISTED,
+    RECURRING_MIN_COUNT,
+    EscalationFigures,
+    EscalationRow,
+    ExceptionFigures,
+    ExceptionRow,
+    HeroFigures,
+    HeroRow,
+    NormFigures,
+    NormRow,
+    PingPongFigures,
+    PingPongPair,
+    RecurringFigures,
+    RecurringRow,
+    Signals,
+    WatermelonCall,
+    WatermelonFigures,
+)
+from stuurwiel.organisations import access
+from stuurwiel.services.models import Service
+
+INCIDENT = "incident"
+RISK = "risico"
+
+
+def dashboard_calls(
+    *, organisation, member_access: access.Access, start, end, service=None
+) -> QuerySet[Call]:
+    """The calls the signals count: registered in ``[start, end)``, of the
+    organisation, that the member's ``dashboard.view`` (and sight of calls) reaches."""
+    calls = Call.objects.filter(
+        organisation=organisation, registered_at__gte=start, registered_at__lt=end
+    )
+    if service is not None:
+        calls = calls.filter(service=service)
+    calls = access.restrict(calls, member_access, permission="dashboard.view")
+    return access.restrict(calls, member_access)
+
+
+def dashboard_services(*, organisation, member_access: access.Access) -> list[Service]:
+    """The services a member may choose on the dashboard (its service filter)."""
+    services = Service.objects.filter(organisation=organisation).order_by("name")
+    services = access.restrict(services, member_access, permission="dashboard.view")
+    return list(access.restrict(services, member_access).only("pk", "name"))
+
+
+def _listed(calls: QuerySet[Call]) -> list[Call]:
+    return list(
+        calls.select_related("organisation", "service").order_by("-registered_at", "-id")[:LISTED]
+    )
+
+
+def _link_label(row: dict[str, Any]) -> str:
+    return row.get("link__team__name") or row.get("link__supplier__name") or ""
+
+
+# --- Norms met and breached ----------------------------------------------------------
+
+
+def norms(*, organisation, member_access, start, end, service=None) -> NormFigures:
+    """Clocks met, breached and running, per service, link (or the chain) and norm
+    kind: one grouped query, and one for the calls with a breached clock."""
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    grouped = (
+        ClockResult.objects.filter(call__in=calls.values("pk"))
+        .values(
+            "call__service_id",
+            "call__service__name",
+            "link_id",
+            "link__position",
+            "link__team__name",
+            "link__supplier__name",
+            "norm_kind",
+        )
+        .annotate(
+            met=Count("pk", filter=Q(state=ClockState.MET)),
+            breached=Count("pk", filter=Q(state=ClockState.BREACHED)),
+            running=Count("pk", filter=Q(state=ClockState.RUNNING)),
+        )
+        .order_by()
+    )
+    rows = [
+        NormRow(
+            service_id=row["call__service_id"],
+            service=row["call__service__name"],
+            link_id=row["link_id"],
+            link=_link_label(row),
+            position=row["link__position"] or 0,
+            norm_kind=row["norm_kind"],
+            met=row["met"],
+            breached=row["breached"],
+            running=row["running"],
+        )
+        for row in grouped
+    ]
+    rows.sort(key=lambda r: (r.service, r.link_id is not None, r.position, r.norm_kind))
+    breached = calls.filter(
+        Exists(ClockResult.objects.filter(call=OuterRef("pk"), state=ClockState.BREACHED))
+    )
+    return NormFigures(rows=rows, breached_calls=_listed(breached))
+
+
+# --- Watermelon ----------------------------------------------------------------------
+
+
+def _watermelon_condition(norm_kind: str) -> Q:
+    """Every link clock of ``norm_kind`` met (and there is one), the chain's breached."""
+    kind = ClockResult.objects.filter(call=OuterRef("pk"), norm_kind=norm_kind)
+    return (
+        Q(Exists(kind.filter(link__isnull=True, state=ClockState.BREACHED)))
+        & Q(Exists(kind.filter(link__isnull=False)))
+        & ~Q(Exists(kind.filter(link__isnull=False).exclude(state=ClockState.MET)))
+    )
+
+
+def watermelon(*, organisation, member_access, start, end, service=None) -> WatermelonFigures:
+    """Calls whose every link clock (OLA/UC) of a norm kind is met while the chain's
+    SA clock of that kind is breached: every link green, the chain red."""
+    from stuurwiel.calls.choices import NormKind
+
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    condition = Q(pk__in=[])
+    for kind in NormKind.values:
+        condition |= _watermelon_condition(kind)
+    melons = calls.filter(condition)
+    per_service = {
+        row["service__name"]: row["n"]
+        for row in melons.values("service__name").annotate(n=Count("pk")).order_by()
+    }
+    listed = _listed(melons)
+    clocks = ClockResult.objects.filter(call__in=[call.pk for call in listed]).select_related(
+        "link__team", "link__supplier"
+    )
+    by_call: dict[int, list[ClockResult]] = defaultdict(list)
+    for clock_row in clocks:
+        by_call[clock_row.call_id].append(clock_row)
+    rows = []
+    for call in listed:
+        own = by_call[call.pk]
+        links = sorted(
+            (c for c in own if c.link_id is not None),
+            key=lambda c: (c.link.position if c.link else 0, c.norm_kind),
+        )
+        chain = sorted((c for c in own if c.link_id is None), key=lambda c: c.norm_kind)
+        rows.append(WatermelonCall(call=call, chain=chain, links=links))
+    return WatermelonFigures(per_service=per_service, count=sum(per_service.values()), calls=rows)
+
+
+# --- Hand-over ping-pong --------------------------------------------------------------
+
+
+def ping_pong(*, organisation, member_access, start, end, service=None) -> PingPongFigures:
+    """Calls whose chain of link stretches contains A → B → A: a stretch of a link
+    that held the call before, right after a stretch of another link. One query
+    over the stretches with the previous link (a window), one for the calls."""
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    # A window (LAG) would need its other conditions outside it; two correlated
+    # subqueries on the (call, started_at) index keep it one plain query.
+    here = OuterRef("call_id"), OuterRef("started_at"), OuterRef("pk")
+    before = LinkSegment.objects.filter(
+        Q(started_at__lt=here[1]) | Q(started_at=here[1], pk__lt=here[2]), call=here[0]
+    )
+    previous = before.order_by("-started_at", "-id").values("link_id")[:1]
+    returns = (
+        LinkSegment.objects.filter(call__in=calls.values("pk"))
+        .annotate(
+            previous=Subquery(previous),
+            came_back=Exists(before.filter(link=OuterRef("link_id"))),
+        )
+        .filter(came_back=True, previous__isnull=False)
+        .exclude(previous=F("link_id"))
+        .values_list(
+            "call_id",
+            "call__service__name",
+            "link__team__name",
+            "link__supplier__name",
+            "link_id",
+            "previous",
+        )
+    )
+    pairs: dict[tuple[str, int, int], int] = defaultdict(int)
+    names: dict[int, str] = {}
+    per_service: dict[str, set[int]] = defaultdict(set)
+    call_ids: set[int] = set()
+    for call_id, service_name, team, supplier, link_id, previous in returns:
+        names[link_id] = team or supplier or ""
+        pairs[(service_name, link_id, previous)] += 1
+        per_service[service_name].add(call_id)
+        call_ids.add(call_id)
+    _link_names(names, {previous for _, _, previous in pairs})
+    return PingPongFigures(
+        per_service={name: len(ids) for name, ids in sorted(per_service.items())},
+        pairs=sorted(
+            (
+                PingPongPair(service=s, returning_link=names[a], between_link=names[b], count=n)
+                for (s, a, b), n in pairs.items()
+            ),
+            key=lambda pair: (-pair.count, pair.service),
+        ),
+        calls=_listed(calls.filter(pk__in=sorted(call_ids))) if call_ids else [],
+    )
+
+
+def _link_names(names: dict[int, str], wanted: set[int]) -> None:
+    """Fill in the names of the links in ``wanted`` (one query for all of them)."""
+    from stuurwiel.services.models import Link
+
+    missing = wanted - set(names)
+    if missing:
+        for link in Link.objects.filter(pk__in=missing).select_related("team", "supplier"):
+            names[link.pk] = str(link)
+
+
+# --- Structural escalations ----------------------------------------------------------
+
+
+def _calls_per_service(calls: QuerySet[Call]) -> dict[int, int]:
+    return {
+        row["service_id"]: row["n"]
+        for row in calls.values("service_id").annotate(n=Count("pk")).order_by()
+    }
+
+
+def escalations(*, organisation, member_access, start, end, service=None) -> EscalationFigures:
+    """Escalations per service and link, with the share of the service's calls
+    escalated at that link; structural at the thresholds above."""
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    escalated = CallEvent.objects.filter(call__in=calls.values("pk"), kind=EventKind.ESCALATED)
+    grouped = (
+        escalated.values(
+            "call__service_id",
+            "call__service__name",
+            "link_id",
+            "link__team__name",
+            "link__supplier__name",
+        )
+        .annotate(n=Count("pk"), calls=Count("call_id", distinct=True))
+        .order_by()
+    )
+    totals = _calls_per_service(calls)
+    rows = [
+        EscalationRow(
+            service=row["call__service__name"],
+            link=_link_label(row),
+            escalations=row["n"],
+            calls_escalated=row["calls"],
+            service_calls=totals.get(row["call__service_id"], 0),
+        )
+        for row in grouped
+    ]
+    rows.sort(key=lambda r: (not r.structural, -r.escalations, r.service))
+    listed = calls.filter(
+        Exists(CallEvent.objects.filter(call=OuterRef("pk"), kind=EventKind.ESCALATED))
+    )
+    return EscalationFigures(rows=rows, calls=_listed(listed))
+
+
+# --- Normalised exceptions -----------------------------------------------------------
+
+
+def normalised_exceptions(
+    *, organisation, member_access, start, end, service=None
+) -> ExceptionFigures:
+    """Approved exceptions per service and kind; normalised ("the exception has
+    become the rule") when approved at least :data:`EXCEPTION_MIN_COUNT` times
+    and none of those calls raised a risk."""
+    from stuurwiel.calls.choices import ExceptionKind
+
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    raised = Call.objects.filter(origin=OuterRef("call_id"), call_type=RISK)
+    grouped = (
+        CallException.objects.filter(
+            call__in=calls.values("pk"), decision=ExceptionDecision.APPROVED
+        )
+        .annotate(improved=Exists(raised))
+        .values("call__service_id", "call__service__name", "kind")
+        .annotate(n=Count("pk"), improved_n=Count("pk", filter=Q(improved=True)))
+        .order_by()
+    )
+    labels = dict(ExceptionKind.choices)
+    rows = [
+        ExceptionRow(
+            service_id=row["call__service_id"],
+            service=row["call__service__name"],
+            kind=row["kind"],
+            kind_label=str(labels.get(row["kind"], row["kind"])),
+            approved=row["n"],
+            improved=row["improved_n"],
+        )
+        for row in grouped
+    ]
+    rows.sort(key=lambda r: (not r.normalised, -r.approved, r.service))
+    flagged = Q(pk__in=[])
+    for row in rows:
+        if row.normalised:
+            flagged |= Q(service_id=row.service_id, exceptions__kind=row.kind)
+    listed = (
+        _listed(calls.filter(flagged, exceptions__decision=ExceptionDecision.APPROVED).distinct())
+        if any(row.normalised for row in rows)
+        else []
+    )
+    return ExceptionFigures(rows=rows, calls=listed)
+
+
+# --- Hero dependency -----------------------------------------------------------------
+
+
+def hero_dependency(*, organisation, member_access, start, end, service=None) -> HeroFigures:
+    """Per service the person who completed most steps, and the share of the
+    service's calls they carried; when flagged, the calls that waited for them
+    (assigned to them, their next step there more than :data:`HERO_WAIT` later).
+    Three queries: steps per service and person, calls per service, assignments."""
+    from stuurwiel.core import clock
+
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    per_person = (
+        CallEvent.objects.filter(
+            call__in=calls.values("pk"), kind=EventKind.STEP_COMPLETED, actor__isnull=False
+        )
+        .values("call__service_id", "call__service__name", "actor_id")
+        .annotate(steps=Count("pk"), calls=Count("call_id", distinct=True), name=Max("actor_name"))
+        .order_by()
+    )
+    totals = _calls_per_service(calls)
+    best: dict[int, HeroRow] = {}
+    for row in per_person:
+        candidate = HeroRow(
+            service_id=row["call__service_id"],
+            service=row["call__service__name"],
+            person_id=row["actor_id"],
+            person=row["name"],
+            steps=row["steps"],
+            calls=row["calls"],
+            service_calls=totals.get(row["call__service_id"], 0),
+        )
+        current = best.get(candidate.service_id)
+        if current is None or (candidate.steps, -candidate.person_id) > (
+            current.steps,
+            -current.person_id,
+        ):
+            best[candidate.service_id] = candidate
+    rows = sorted(best.values(), key=lambda r: (not r.flagged, -r.share, r.service))
+    heroes = {(row.service_id, row.person_id): row for row in rows if row.flagged}
+    if heroes:
+        _waited_for(calls, heroes, clock.now())
+    return HeroFigures(rows=rows)
+
+
+def _waited_for(calls: QuerySet[Call], heroes: dict[tuple[int, int], HeroRow], now) -> None:
+    """The calls assigned to a hero (``(service, person)`` → row) whose next step by
+    them came late, or has not come and the wait is longer already: one query for
+    all heroes. The operator is the one in the event's data; an event without one
+    counts for the call's assignee."""
+    operator = Case(
+        When(
+            data__has_key="operator",
+            then=Cast(KeyTextTransform("operator", "data"), IntegerField()),
+        ),
+        default=F("call__assignee_id"),
+        output_field=IntegerField(),
+    )
+    next_step = (
+        CallEvent.objects.filter(
+            call=OuterRef("call_id"),
+            kind=EventKind.STEP_COMPLETED,
+            actor_id=OuterRef("operator"),
+            at__gt=OuterRef("at"),
+        )
+        .order_by("at")
+        .values("at")[:1]
+    )
+    assigned = (
+        CallEvent.objects.filter(call__in=calls.values("pk"), kind=EventKind.ASSIGNED)
+        .annotate(operator=operator)
+        .filter(operator__in=sorted({person for _, person in heroes}))
+        .annotate(next_at=Subquery(next_step))
+        .select_related("call__organisation", "call__service")
+        .order_by("at")
+    )
+    seen: set[int] = set()
+    for event in assigned:
+        row = heroes.get((event.call.service_id, event.operator))
+        if row is None or event.call_id in seen:
+            continue
+        waited = (event.next_at or now) - event.at
+        if waited > HERO_WAIT and len(row.waited) < LISTED:
+            row.waited.append(event.call)
+            seen.add(event.call_id)
+
+
+# --- Recurring problems --------------------------------------------------------------
+
+
+def recurring_problems(
+    *, organisation, member_access, start, end, service=None
+) -> RecurringFigures:
+    """At least :data:`RECURRING_MIN_COUNT` incidents of one service and category:
+    propose a risk for the system, and show the risk when one exists already (of
+    the same service and category, or raised from one of those incidents).
+    Three queries: the groups, their incidents, the risks."""
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    incidents = calls.filter(call_type=INCIDENT).exclude(category="")
+    grouped = (
+        incidents.values("service_id", "service__name", "category")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=RECURRING_MIN_COUNT)
+        .order_by("-n", "service__name", "category")
+    )
+    rows = {
+        (row["service_id"], row["category"]): RecurringRow(
+            service_id=row["service_id"],
+            service=row["service__name"],
+            category=row["category"],
+            incidents=row["n"],
+        )
+        for row in grouped
+    }
+    if not rows:
+        return RecurringFigures(rows=[])
+    groups = Q(pk__in=[])
+    for service_id, category in rows:
+        groups |= Q(service_id=service_id, category=category)
+    members = list(
+        incidents.filter(groups)
+        .select_related("organisation", "service")
+        .order_by("-registered_at", "-id")
+    )
+    ids = []
+    for call in members:
+        row = rows[(call.service_id, call.category)]
+        row.latest_id = row.latest_id or call.pk  # newest first: the first is the latest
+        if len(row.calls) < LISTED:
+            row.calls.append(call)
+        ids.append(call.pk)
+    risks = access.restrict(
+        Call.objects.filter(organisation=organisation, call_type=RISK).filter(
+            groups | Q(origin_id__in=ids)
+        ),
+        member_access,
+    ).select_related("organisation", "origin")
+    for risk in risks.order_by("registered_at"):
+        key = (risk.service_id, risk.category)
+        if key not in rows and risk.origin is not None:
+            key = (risk.origin.service_id, risk.origin.category)
+        if key in rows and rows[key].risk is None:
+            rows[key].risk = risk
+    return RecurringFigures(rows=list(rows.values()))
+
+
+def recurring_incidents(
+    *, organisation, member_access, start, end, service, category: str
+) -> list[Call]:
+    """The incidents of one recurring problem, newest first (for registering its risk)."""
+    calls = dashboard_calls(
+        organisation=organisation,
+        member_access=member_access,
+        start=start,
+        end=end,
+        service=service,
+    )
+    return list(
+        calls.filter(call_type=INCIDENT, category=category).order_by("-registered_at", "-id")
+    )
+
+
+# --- Standing findings ---------------------------------------------------------------
+
+
+def standing_findings(*, organisation) -> list[SeparationRelaxation]:
+    """Every separation rule relaxed for a team and still in effect."""
+    return list(
+        SeparationRelaxation.objects.filter(organisation=organisation, active=True)
+        .select_related("team")
+        .order_by("-decided_at")
+    )
+
+
+# --- All of them ---------------------------------------------------------------------
+
+
+def signals(*, organisation, member_access, start, end, service=None) -> Signals:
+    """Every signal for one period (and service), for the dashboard and the API."""
+    where = {
+        "organisation": organisation,
+        "member_access": member_access,
+        "start": start,
+        "end": end,
+        "service": service,
+    }
+    norm_figures = norms(**where)
+    melons = watermelon(**where)
+    melons.norms = norm_figures
+    return Signals(
+        start=start,
+        end=end,
+        calls=dashboard_calls(**where).count(),
+        findings=standing_findings(organisation=organisation),
+        norms=norm_figures,
+        watermelon=melons,
+        ping_pong=ping_pong(**where),
+        escalations=escalations(**where),
+        exceptions=normalised_exceptions(**where),
+        heroes=hero_dependency(**where),
+        recurring=recurring_problems(**where),
+    )
