@@ -215,9 +215,11 @@ def watermelon(*, organisation, member_access, start, end, service=None) -> Wate
 
 
 def ping_pong(*, organisation, member_access, start, end, service=None) -> PingPongFigures:
-    """Calls whose chain of link stretches contains A → B → A: a stretch of a link
-    that held the call before, right after a stretch of another link. One query
-    over the stretches with the previous link (a window), one for the calls."""
+    """Calls handed back by a person to a link that held them before (A → B → A):
+    a hand-over with a reason, not the workflow moving the call to the link of
+    its next step (those are marked ``routed``; a chain whose steps alternate
+    between two links is not ping-pong). One query over the hand-overs, one for
+    the calls."""
     calls = dashboard_calls(
         organisation=organisation,
         member_access=member_access,
@@ -225,28 +227,23 @@ def ping_pong(*, organisation, member_access, start, end, service=None) -> PingP
         end=end,
         service=service,
     )
-    # A window (LAG) would need its other conditions outside it; two correlated
-    # subqueries on the (call, started_at) index keep it one plain query.
-    here = OuterRef("call_id"), OuterRef("started_at"), OuterRef("pk")
-    before = LinkSegment.objects.filter(
-        Q(started_at__lt=here[1]) | Q(started_at=here[1], pk__lt=here[2]), call=here[0]
+    held_before = LinkSegment.objects.filter(
+        call=OuterRef("call_id"), link=OuterRef("to_link_id"), started_at__lt=OuterRef("at")
     )
-    previous = before.order_by("-started_at", "-id").values("link_id")[:1]
     returns = (
-        LinkSegment.objects.filter(call__in=calls.values("pk"))
-        .annotate(
-            previous=Subquery(previous),
-            came_back=Exists(before.filter(link=OuterRef("link_id"))),
+        CallEvent.objects.filter(
+            call__in=calls.values("pk"), kind=EventKind.HANDED_OVER, link__isnull=False
         )
-        .filter(came_back=True, previous__isnull=False)
-        .exclude(previous=F("link_id"))
+        .exclude(data__routed=True)
+        .exclude(link=F("to_link"))
+        .filter(Exists(held_before))
         .values_list(
             "call_id",
             "call__service__name",
-            "link__team__name",
-            "link__supplier__name",
+            "to_link__team__name",
+            "to_link__supplier__name",
+            "to_link_id",
             "link_id",
-            "previous",
         )
     )
     pairs: dict[tuple[str, int, int], int] = defaultdict(int)

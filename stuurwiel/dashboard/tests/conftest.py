@@ -10,6 +10,7 @@ import itertools
 import pytest
 from django.utils import timezone, translation
 
+from stuurwiel.calls.choices import EventKind
 from stuurwiel.calls.definitions import current_snapshot, definition_of, forget_snapshots
 from stuurwiel.calls.models import (
     Call,
@@ -92,17 +93,30 @@ def clock(world, call, *, link=None, kind="resolution", state="met", used=30, no
     )
 
 
-def stretches(call, links, *, start=None):
-    """The call held by ``links`` one after the other, an hour each."""
+def stretches(call, links, *, start=None, routed=False):
+    """The call held by ``links`` one after the other, an hour each, each
+    hand-over recorded as the services record it: by a person, or (``routed``)
+    by the workflow moving the call to the link of its next step."""
     start = start or call.registered_at
     for n, link in enumerate(links):
+        at = start + datetime.timedelta(hours=n)
         LinkSegment.objects.create(
             organisation=call.organisation,
             call=call,
             link=link,
-            started_at=start + datetime.timedelta(hours=n),
+            started_at=at,
             ended_at=start + datetime.timedelta(hours=n + 1),
         )
+        if n:
+            CallEvent.objects.create(
+                organisation=call.organisation,
+                call=call,
+                at=at,
+                kind=EventKind.HANDED_OVER,
+                link=links[n - 1],
+                to_link=link,
+                data={"passes": "", "routed": routed},
+            )
 
 
 def event(call, kind, *, actor=None, at=None, link=None, data=None):

@@ -98,6 +98,14 @@ def test_a_chain_walked_forward_is_no_ping_pong(world):
     assert figures.pairs == [] and figures.calls == []
 
 
+def test_the_workflow_routing_a_call_back_to_a_link_is_no_ping_pong(world):
+    """Steps that alternate between two links move the call back and forth by
+    themselves; only a person handing it back is ping-pong."""
+    front, specialists = world.links.front, world.links.specialists
+    stretches(make_call(world), [front, specialists, front], routed=True)
+    assert selectors.ping_pong(**_where(world)).calls == []
+
+
 def test_escalations_are_structural_from_three_and_a_tenth_of_the_calls(world):
     calls = [make_call(world) for _ in range(10)]
     for call in calls[:3]:
