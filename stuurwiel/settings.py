@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "stuurwiel.services",
     "stuurwiel.agreements",
     "stuurwiel.calls",
+    "stuurwiel.webhooks",
     "stuurwiel.demo",
 ]
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stuurwiel.calls.models import Call, CallEvent
+from stuurwiel.webhooks import outbox as webhooks_outbox
 
 
 def events_recorded(call: Call, events: Sequence[CallEvent]) -> None:
     """Hand the stored ``events`` of ``call`` to each consumer, in order."""
     # Consumers (each one line): notifications (e-mail), webhooks (suppliers).
-    return None
+    webhooks_outbox.deliveries_queue(call, events)

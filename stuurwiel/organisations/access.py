@@ -96,6 +96,9 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "graph.change": SCOPE,
         "changelog.view": SCOPE,
         "calendars.change": SCOPE,
+        # Suppliers' webhook endpoints (their secrets) and the delivery log.
+        "webhooks.view": SCOPE,
+        "webhooks.manage": SCOPE,
     },
     Role.ARCHITECT: {
         **_STAFF_READS,
