@@ -17,6 +17,7 @@ org_patterns = [
     path("agreements/", include("stuurwiel.agreements.urls")),
     path("calendars/", include("stuurwiel.calendars.urls")),
     path("calls/", include("stuurwiel.calls.urls")),
+    path("webhooks/", include("stuurwiel.webhooks.urls")),
 ]
 
 api_org_patterns = [

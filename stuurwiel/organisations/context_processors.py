@@ -15,6 +15,7 @@ def _menu(access) -> dict[str, bool]:
     from stuurwiel.organisations.models import Membership
     from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
     from stuurwiel.services.models import Service
+    from stuurwiel.webhooks.models import WebhookEndpoint
 
     lists = {
         "services": ("services.view", Service),
@@ -34,6 +35,7 @@ def _menu(access) -> dict[str, bool]:
         "frameworks": ("frameworks.view", None),
         "calls": ("calls.view", Call),
         "report": ("calls.register", Call),
+        "webhooks": ("webhooks.view", WebhookEndpoint),
     }
     menu = {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
     # Requesters report and follow their own calls; the staff have a worklist.
