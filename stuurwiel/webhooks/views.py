@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,6 +26,11 @@ PAGE_SIZE = 50
 
 class _Page(OrganisationViewMixin):
     permission_required = "webhooks.view"
+    queryset: QuerySet
+
+    def get_access_model(self):
+        # Endpoints are organisation-wide: a role scoped to one subject opens none.
+        return self.queryset.model
 
     def _object(self, queryset):
         # Another organisation's id is a 404, exactly like one that does not exist.
