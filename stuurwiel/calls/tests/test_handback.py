@@ -178,3 +178,11 @@ def test_the_uc_clock_runs_from_hand_over_to_hand_back_alone(world):
     # The specialists' share goes on: their clock counts again from the hand-back.
     ola_segments = LinkSegment.objects.filter(call=call, link=world.links.specialists)
     assert ola_segments.filter(ended_at__isnull=True, started_at=handed_back).exists()
+
+
+def test_a_call_that_came_from_no_other_link_has_nowhere_to_return(world, api_client):
+    call = with_supplier(world)
+    LinkSegment.objects.filter(call=call).exclude(link=world.links.supplier).delete()
+    answer = hand_back(world, api_client(world.supplier), call)
+    assert answer.status_code == 400
+    assert Call.objects.get(pk=call.pk).current_link == world.links.supplier
