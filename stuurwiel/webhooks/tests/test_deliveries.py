@@ -205,3 +205,19 @@ def test_an_endpoint_refuses_a_non_http_address(world, endpoint_for):
     with pytest.raises(ValidationError) as refused:
         endpoint_for("ftp://leverancier.example/hooks")
     assert "url" in refused.value.message_dict
+
+
+def test_the_message_names_the_norm_of_the_suppliers_uc(world, endpoint_for):
+    from stuurwiel.calls.tests.test_handback import _uc
+
+    _uc(world)
+    endpoint_for("https://leverancier.example/hooks")
+    hand_to_supplier(world)
+    norm = WebhookDelivery.objects.get().payload["data"]["uc_norm_minutes"]
+    assert norm == {"response_minutes": 600, "resolution_minutes": 6000}
+
+
+def test_without_a_uc_the_message_names_no_norm(world, endpoint_for):
+    endpoint_for("https://leverancier.example/hooks")
+    hand_to_supplier(world)
+    assert WebhookDelivery.objects.get().payload["data"]["uc_norm_minutes"] is None
