@@ -54,7 +54,9 @@ class EndpointListView(_Page, TemplateView):
 
 
 def _secret_page(view, endpoint, *, status: int = 200):
-    """The one time a secret is shown: right after it was made."""
+    """The one time a secret is shown: right after it was made. Rendered as the
+    POST's answer, not after a redirect, so it never sits in a URL, the session
+    or a message store."""
     context = view.get_context_data(endpoint=endpoint, secret=endpoint.secret)
     return render(view.request, "webhooks/endpoint_secret.html", context, status=status)
 
