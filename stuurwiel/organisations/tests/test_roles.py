@@ -27,8 +27,9 @@ AREAS = {
     "agreements",
     "calendars",
     "calls",
+    "webhooks",
 }
-# view and change; manage (members); approve (a service design); catalogue (the
+# view and change; manage (members, webhook endpoints); approve (a service design); catalogue (the
 # requester catalogue of live services).
 # On calls: register (report one), work (do its steps), coordinate (assign and
 # steer), evaluate, approve_exception, relax (a separation rule for a team).
