@@ -19,6 +19,7 @@ org_patterns = [
     path("calls/", include("stuurwiel.calls.urls")),
     path("notifications/", include("stuurwiel.notifications.urls")),
     path("dashboard/", include("stuurwiel.dashboard.urls")),
+    path("webhooks/", include("stuurwiel.webhooks.urls")),
 ]
 
 api_org_patterns = [

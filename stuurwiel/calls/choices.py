@@ -54,6 +54,14 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("linked to another call")
 
 
+class HandBackOutcome(models.TextChoices):
+    """What a supplier says when it hands a call back to the link it came from."""
+
+    RESOLVED = "resolved", _("resolved")
+    NOT_RESOLVED = "not_resolved", _("not resolved")
+    NEEDS_INFO = "needs_info", _("more information needed")
+
+
 class PauseReason(models.TextChoices):
     """Why a call's clocks stand still: only for a recorded reason (USM)."""
 

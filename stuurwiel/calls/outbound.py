@@ -16,7 +16,10 @@ from stuurwiel.calls.models import Call, CallEvent
 
 def events_recorded(call: Call, events: Sequence[CallEvent]) -> None:
     """Hand the stored ``events`` of ``call`` to each consumer, in order."""
-    # Consumers (each one line): notifications (e-mail), webhooks (suppliers).
+    # Consumers (each one line): notifications (e-mail), webhooks (suppliers). Imported
+    # here: both apps read the calls app's models, which import this module.
     from stuurwiel.notifications.outbox import notifications_record
+    from stuurwiel.webhooks.outbox import deliveries_queue
 
     notifications_record(call, events)
+    deliveries_queue(call, events)

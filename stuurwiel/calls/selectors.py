@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from stuurwiel.calls.choices import EventKind
 from stuurwiel.calls.models import Call, CallEvent
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
@@ -17,19 +18,49 @@ def call_queryset() -> QuerySet[Call]:
     return Call.objects.select_related("service", "current_link__team", "current_link__supplier")
 
 
+#: What a supplier reads of its own stretches of a call: the work, not the words
+#: of others (comments, the requester's registration text, confirmations).
+_SUPPLIER_KINDS = (
+    EventKind.HANDED_OVER,
+    EventKind.HANDED_BACK,
+    EventKind.STEP_COMPLETED,
+    EventKind.ASSIGNED,
+    EventKind.ESCALATED,
+    EventKind.CLOCK_PAUSED,
+    EventKind.CLOCK_RESUMED,
+    EventKind.CLOCK_WARNING,
+    EventKind.CLOCK_BREACHED,
+)
+
+
+def _roles(member_access: access.Access) -> set[str]:
+    return {assignment.role for assignment in member_access.membership.role_assignments.all()}
+
+
+def sees_as_supplier(member_access: access.Access) -> bool:
+    """Whether the member sees calls as a supplier does (a black box): a supplier
+    user who holds no staff role in the organisation."""
+    if member_access.membership is None:
+        return False
+    roles = _roles(member_access)
+    return Role.SUPPLIER_USER in roles and not roles & _STAFF
+
+
 def visible_events(call: Call, member_access: access.Access) -> QuerySet[CallEvent]:
     """The call's events the member may read: all for staff; for a requester the
-    public ones; for a supplier those on its own link's stretches, no internal
-    notes of other links (a black box sees only what its interface passes)."""
+    public ones; for a supplier the work on its own link's stretches (handed
+    over to it, its steps, its hand-back) and its own comments — no internal
+    notes of the chain, nothing the requester wrote (a black box sees only what
+    its interface passes)."""
     events = CallEvent.objects.filter(call=call).order_by("at", "id")
-    roles = {assignment.role for assignment in member_access.membership.role_assignments.all()}
+    roles = _roles(member_access)
     if roles & _STAFF:
         return events
     if Role.SUPPLIER_USER in roles:
-        own = Q(link__supplier__staff__user=member_access.user) | Q(
-            to_link__supplier__staff__user=member_access.user
-        )
-        return events.filter(own).distinct()
+        user = member_access.user
+        own_link = Q(link__supplier__staff__user=user) | Q(to_link__supplier__staff__user=user)
+        mine = Q(kind=EventKind.COMMENTED, actor=user)
+        return events.filter((own_link & Q(kind__in=_SUPPLIER_KINDS)) | mine).distinct()
     return events.filter(public=True)
 
 
@@ -101,8 +132,6 @@ def requester_calls(member_access: access.Access) -> QuerySet[Call]:
     """The calls the member reported (or that were registered for them), each
     with its latest public reply, for "my calls"."""
     from django.db.models import OuterRef, Subquery
-
-    from stuurwiel.calls.choices import EventKind
 
     replies = CallEvent.objects.filter(
         call=OuterRef("pk"), kind=EventKind.COMMENTED, public=True

@@ -103,6 +103,9 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         # The organisation's e-mail notifications: which kinds are sent, and the log.
         "notifications.manage": SCOPE,
         **_DASHBOARD,
+        # Suppliers' webhook endpoints (their secrets) and the delivery log.
+        "webhooks.view": SCOPE,
+        "webhooks.manage": SCOPE,
     },
     Role.ARCHITECT: {
         **_STAFF_READS,

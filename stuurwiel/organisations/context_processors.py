@@ -16,6 +16,7 @@ def _menu(access) -> dict[str, bool]:
     from stuurwiel.organisations.models import Membership
     from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
     from stuurwiel.services.models import Service
+    from stuurwiel.webhooks.models import WebhookEndpoint
 
     lists = {
         "services": ("services.view", Service),
@@ -37,6 +38,7 @@ def _menu(access) -> dict[str, bool]:
         "report": ("calls.register", Call),
         "notifications": ("notifications.manage", NotificationSetting),
         "dashboard": ("dashboard.view", Call),
+        "webhooks": ("webhooks.view", WebhookEndpoint),
     }
     menu = {name: access.holds_for(perm, model) for name, (perm, model) in lists.items()}
     # Requesters report and follow their own calls; the staff have a worklist.

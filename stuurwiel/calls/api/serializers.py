@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework import serializers
 
-from stuurwiel.calls.choices import Channel, RelationKind, SignalKind
+from stuurwiel.calls.choices import Channel, HandBackOutcome, RelationKind, SignalKind
 from stuurwiel.calls.models import Call, CallAttachment, CallEvent
+from stuurwiel.calls.selectors import sees_as_supplier
 from stuurwiel.services.models import Link, Service
 
 
@@ -51,6 +52,15 @@ class CallSerializer(serializers.ModelSerializer):
 
     def get_current_link_name(self, call: Call) -> str:
         return str(call.current_link) if call.current_link_id else ""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        member_access = self.context.get("access")
+        if member_access is not None and sees_as_supplier(member_access):
+            # A supplier is a black box behind its interface: it gets the work,
+            # not who asked for it nor the requester's own words.
+            data.update(requester=None, requester_name="", description="")
+        return data
 
 
 class CallCreateSerializer(serializers.Serializer):
@@ -99,6 +109,11 @@ class AssignSerializer(VersionSerializer):
 class HandOverSerializer(VersionSerializer):
     to_link = serializers.PrimaryKeyRelatedField(queryset=Link.objects.all())
     reason = serializers.CharField()
+
+
+class HandBackSerializer(VersionSerializer):
+    outcome = serializers.ChoiceField(choices=HandBackOutcome.choices)
+    text = serializers.CharField(help_text="What the supplier did or needs.")
 
 
 class ReasonSerializer(VersionSerializer):

@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from stuurwiel.calls import attachments, selectors, services
+from stuurwiel.calls import attachments, handback, selectors, services
 from stuurwiel.calls.api import serializers
 from stuurwiel.calls.filtersets import CallFilterSet
 from stuurwiel.calls.monitoring import monitoring_event_receive
@@ -105,6 +105,7 @@ class CallViewSet(
         "assign": "calls.coordinate",
         "coordinate": "calls.coordinate",
         "hand_over": "calls.view",
+        "hand_back": "calls.work",
         "escalate": "calls.view",
         "comment": "calls.view",
         "attachments": "calls.view",
@@ -243,6 +244,26 @@ class CallViewSet(
         call = self.get_object()
         data = self._input(serializers.HandOverSerializer)
         return self._answer(services.call_hand_over(call=call, by=request.user, **data))
+
+    @extend_schema(
+        parameters=[ORG_PARAMETER],
+        request=serializers.HandBackSerializer,
+        responses={200: serializers.CallSerializer, **_ERRORS},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="hand-back",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def hand_back(self, request, *args, **kwargs):
+        """The supplier that holds the call hands it back to the link it came
+        from, with the outcome (resolved, not resolved, more information needed)."""
+        call = self.get_object()
+        data = self._input(serializers.HandBackSerializer)
+        return self._answer(handback.call_hand_back(call=call, by=request.user, **data))
 
     @extend_schema(
         parameters=[ORG_PARAMETER],

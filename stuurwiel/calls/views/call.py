@@ -112,6 +112,8 @@ def call_page(view, call, *, status: int = 200, refusal: str = "", **forms_given
         "object": call,
         "call": call,
         "portal": portal,
+        # A supplier is a black box: no requester data, not the requester's words.
+        "black_box": selectors.sees_as_supplier(member_access),
         "allowed": [o for o in options if o["option"].allowed],
         "blocked": [] if portal else [o for o in options if not o["option"].allowed],
         "timeline": [e for e in events if e.kind != EventKind.COMMENTED],

@@ -164,3 +164,39 @@ def call_for(service, *, number: str, requester=None, segment_link=None):
             started_at=timezone.now(),
         )
     return call
+
+
+def webhook_endpoint_for(organisation, *, name: str):
+    """A supplier's webhook endpoint (its own supplier, so any organisation will do)."""
+    from stuurwiel.webhooks.models import WebhookEndpoint
+    from stuurwiel.webhooks.signing import secret_generate
+
+    supplier = Supplier.objects.create(organisation=organisation, name=f"Webhooks {name}")
+    return WebhookEndpoint.objects.create(
+        organisation=organisation,
+        supplier=supplier,
+        url=f"https://{name}.example/hooks",
+        secret=secret_generate(),
+        description=name,
+    )
+
+
+def webhook_delivery_for(call, *, name: str, endpoint=None):
+    """A failed message about ``call`` (nothing is sent by making or showing it)."""
+    from django.utils import timezone
+
+    from stuurwiel.webhooks.models import WebhookDelivery
+
+    endpoint = endpoint or webhook_endpoint_for(call.organisation, name=name)
+    return WebhookDelivery.objects.create(
+        organisation=call.organisation,
+        endpoint=endpoint,
+        call=call,
+        event_kind="handed_over",
+        message_id=f"msg_{name}",
+        payload={"type": "call.handed_over", "data": {"reason": name}},
+        status="failed",
+        attempts=8,
+        last_error=f"down {name}",
+        created_at=timezone.now(),
+    )

@@ -33,7 +33,13 @@ from stuurwiel.agreements.models import Agreement, AgreementVersion
 from stuurwiel.calls.definitions import forget_snapshots
 from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.core.tests.service_world import DESIGN_MODELS, call_for, service_design
+from stuurwiel.core.tests.service_world import (
+    DESIGN_MODELS,
+    call_for,
+    service_design,
+    webhook_delivery_for,
+    webhook_endpoint_for,
+)
 from stuurwiel.core.tests.test_isolation import org_urls
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.frameworks.views import PlatformAdminRequiredMixin
@@ -43,6 +49,7 @@ from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, Organisation, RoleAssignment
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 from stuurwiel.services.models import Service
+from stuurwiel.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 ALLOWED = "allowed"
 
@@ -328,6 +335,11 @@ def _build_world() -> World:
         ]
         for index, variant in enumerate(VARIANTS)
     }
+    # Webhooks are organisation-wide (an admin's): one endpoint, one logged message.
+    endpoint = webhook_endpoint_for(org, name="leverancier")
+    delivery = webhook_delivery_for(calls[0][1], name="bericht", endpoint=endpoint)
+    targets[WebhookEndpoint] = {None: [("other", endpoint)]}
+    targets[WebhookDelivery] = {None: [("other", delivery)]}
     services = {kind: design[Service] for kind, design in designs.items()}
     return World(members=members, targets=targets, framework=framework, services=services)
 

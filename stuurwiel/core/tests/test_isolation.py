@@ -18,13 +18,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from stuurwiel.calls.definitions import forget_snapshots
 from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.core.tests.service_world import DESIGN_MODELS, call_for, service_design
+from stuurwiel.core.tests.service_world import (
+    DESIGN_MODELS,
+    call_for,
+    service_design,
+    webhook_delivery_for,
+    webhook_endpoint_for,
+)
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 from stuurwiel.services.models import Service
+from stuurwiel.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 SECRET = "Geheim-van-Beta"
 
@@ -76,6 +83,10 @@ FACTORIES = {
     Membership: lambda org: Membership.objects.filter(organisation=org).first(),
     **SERVICE_DESIGN_FACTORIES,
     Call: lambda org: _secret_call(org),
+    WebhookEndpoint: lambda org: webhook_endpoint_for(org, name=SECRET),
+    WebhookDelivery: lambda org: webhook_delivery_for(
+        call_for(_design(org, Service), number=f"W-{SECRET}"), name=f"{SECRET}-log"
+    ),
     ChangeLogEntry: lambda org: ChangeLogEntry.objects.create(
         organisation=org,
         action="create",

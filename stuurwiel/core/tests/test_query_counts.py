@@ -19,7 +19,13 @@ from django.urls import reverse
 from stuurwiel.calls.definitions import forget_snapshots
 from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
-from stuurwiel.core.tests.service_world import DESIGN_MODELS, call_for, service_design
+from stuurwiel.core.tests.service_world import (
+    DESIGN_MODELS,
+    call_for,
+    service_design,
+    webhook_delivery_for,
+    webhook_endpoint_for,
+)
 from stuurwiel.core.tests.test_isolation import _model_for, org_urls
 from stuurwiel.frameworks.models import Framework, FrameworkPart, GuidingQuestion
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
@@ -27,6 +33,7 @@ from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, RoleAssignment
 from stuurwiel.parties.models import Person, Stakeholder, Supplier, Team
 from stuurwiel.services.models import Service
+from stuurwiel.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 counter = itertools.count()
 
@@ -136,6 +143,8 @@ MAKERS = {
     ChangeLogEntry: _entry,
     Framework: _framework,
     Call: lambda org: _call(org),
+    WebhookEndpoint: lambda org: webhook_endpoint_for(org, name=f"lev{next(counter)}"),
+    WebhookDelivery: lambda org: webhook_delivery_for(_call(org), name=f"m{next(counter)}"),
     **{
         model: functools.partial(
             lambda model, org: service_design(org, name=f"Dienst {next(counter)}")[model], model

@@ -29,9 +29,10 @@ AREAS = {
     "calls",
     "notifications",
     "dashboard",
+    "webhooks",
 }
-# view and change; manage (members; the e-mail notifications); approve (a service
-# design); catalogue (the requester catalogue of live services).
+# view and change; manage (members; the e-mail notifications; webhook endpoints); approve (a
+# service design); catalogue (the requester catalogue of live services).
 # On calls: register (report one), work (do its steps), coordinate (assign and
 # steer), evaluate, approve_exception, relax (a separation rule for a team).
 ACTIONS = {
