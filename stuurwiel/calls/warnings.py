@@ -108,9 +108,14 @@ def clock_warnings_record(
     calls: dict[int, Call] = {}
     counts = {75: 0, 100: 0}
     for result in results:
+        breached_now = (
+            result.warned_100_at is not None and (result.pk, EventKind.CLOCK_BREACHED) not in done
+        )
         for threshold, field, kind in THRESHOLDS:
             if getattr(result, field) is None or (result.pk, kind) in done:
                 continue
+            if threshold == 75 and breached_now:
+                continue  # past the whole norm in one go: the breach says it, not "nearly"
             calls[result.call_id] = result.call
             per_call[result.call_id].append(_event(result.call, result, threshold, kind, now))
             counts[threshold] += 1

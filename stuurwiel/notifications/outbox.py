@@ -118,7 +118,11 @@ def _who(call: Call, event: CallEvent) -> tuple[str, Recipients | None] | None:
         return NotificationKind.RESOLVED, _requester(call)
     if kind == EventKind.HANDED_OVER and event.to_link_id:
         return NotificationKind.HANDED_OVER, _link(event.to_link)
-    if kind == EventKind.CLOCK_WARNING and call.status != CallStatus.CLOSED:
+    if kind in (EventKind.CLOCK_WARNING, EventKind.CLOCK_BREACHED) and (
+        call.status != CallStatus.CLOSED
+    ):
+        # One switch for both: a norm passed in one go (a call paused past it, a
+        # sweep after a stop) is told as exceeded, never as "nearly used".
         return NotificationKind.CLOCK_WARNING, _coordinator(call, event)
     return None
 
@@ -151,6 +155,8 @@ SUBJECTS = {
     NotificationKind.HANDED_OVER: lambda: _("[{number}] Handed over to {link}: {title}"),
     NotificationKind.CLOCK_WARNING: lambda: _("[{number}] Norm nearly used (75 %): {title}"),
 }
+#: The breach is told under the warning's switch, with its own subject.
+BREACH_SUBJECT = lambda: _("[{number}] Norm exceeded: {title}")  # noqa: E731
 
 
 def _texts(kind: str, call: Call, event: CallEvent, language: str) -> tuple[str, str]:
@@ -164,9 +170,8 @@ def _texts(kind: str, call: Call, event: CallEvent, language: str) -> tuple[str,
         **_links(call),
     }
     with translation.override(language):
-        subject = SUBJECTS[kind]().format(
-            number=call.number, title=call.title, link=context["link"]
-        )
+        chosen = BREACH_SUBJECT if event.kind == EventKind.CLOCK_BREACHED else SUBJECTS[kind]
+        subject = chosen().format(number=call.number, title=call.title, link=context["link"])
         body = render_to_string(f"notifications/email/{kind}.txt", context)
     return subject[:300], body
 

@@ -94,3 +94,23 @@ def test_a_call_well_within_its_norm_gets_no_warning(world):
     call, _norm = call_used(world, 0.5)
     clock_sweep_and_warn()
     assert warnings_of(call) == []
+
+
+def test_a_norm_passed_in_one_go_is_told_as_exceeded_not_as_nearly_used(world, mailoutbox):
+    every_day(world)
+    call, _norm = call_used(world, 1.5)
+    call.coordinator = world.coordinator
+    call.save(update_fields=["coordinator"])
+    world.coordinator.email = "wfco@example.org"
+    world.coordinator.save(update_fields=["email"])
+    mailoutbox.clear()
+    clock_sweep_and_warn()
+    chain = [e for e in warnings_of(call) if e.data["chain"]]
+    assert [e.kind for e in chain if e.data["norm_kind"] == NormKind.RESPONSE] == [
+        EventKind.CLOCK_BREACHED
+    ]
+    from stuurwiel.notifications.services import notifications_send
+
+    notifications_send()
+    subjects = [m.subject for m in mailoutbox if "wfco@example.org" in m.to]
+    assert subjects and all("exceeded" in s or "overschreden" in s for s in subjects)
