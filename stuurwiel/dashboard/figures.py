@@ -27,6 +27,9 @@ HERO_MIN_CALLS = 10
 HERO_WAIT = datetime.timedelta(hours=48)
 #: Recurring problems: this many incidents of one service and category.
 RECURRING_MIN_COUNT = 3
+#: A clock's share of calls within its norm counts as green from this share (our reading:
+#: the agreements set the norm per call; the seeds name no target share of calls).
+NORM_TARGET_SHARE = 0.9
 
 
 @dataclass
@@ -56,6 +59,13 @@ class NormRow:
     def percent_met(self) -> int | None:
         share = self.share_met
         return None if share is None else round(share * 100)
+
+    @property
+    def on_target(self) -> bool | None:
+        """Green (at least :data:`NORM_TARGET_SHARE` within the norm), red, or not
+        decided yet (no clock stopped)."""
+        share = self.share_met
+        return None if share is None else share >= NORM_TARGET_SHARE
 
 
 @dataclass

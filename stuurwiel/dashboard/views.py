@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from stuurwiel.dashboard import selectors, services
+from stuurwiel.dashboard import figures, selectors, services
 from stuurwiel.dashboard.forms import DEFAULT_DAYS, PERIOD_DAYS, SignalsFilterForm
 from stuurwiel.services.models import Service
 from stuurwiel.web.mixins import OrganisationViewMixin
@@ -63,6 +63,7 @@ def _thresholds() -> dict:
         "hero_calls": selectors.HERO_MIN_CALLS,
         "hero_hours": int(selectors.HERO_WAIT.total_seconds() // 3600),
         "recurring_count": selectors.RECURRING_MIN_COUNT,
+        "norm_target_percent": round(figures.NORM_TARGET_SHARE * 100),
         "listed": selectors.LISTED,
     }
 
@@ -100,12 +101,13 @@ class WatermelonView(_SignalsMixin, TemplateView):
             "end": context["end"],
             "service": context["chosen_service"],
         }
-        figures = selectors.watermelon(**where)
-        figures.norms = selectors.norms(**where)
+        found = selectors.watermelon(**where)
+        found.norms = selectors.norms(**where)
         context.update(
-            watermelon=figures,
+            watermelon=found,
             findings=selectors.standing_findings(organisation=self.organisation),
-            per_service=_side_by_side(figures.norms),
+            per_service=_side_by_side(found.norms),
+            thresholds=_thresholds(),
         )
         return context
 

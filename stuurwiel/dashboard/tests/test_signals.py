@@ -243,3 +243,15 @@ def test_active_separation_relaxations_are_standing_findings(world):
         active=False,
     )
     assert selectors.standing_findings(organisation=world.org) == [active]
+
+
+def test_a_clock_is_green_from_the_target_share_of_calls_within_its_norm():
+    from stuurwiel.dashboard.figures import NORM_TARGET_SHARE, NormRow
+
+    def row(met, breached):
+        return NormRow(1, "S", None, "", 0, "response", met, breached, 0)
+
+    assert NORM_TARGET_SHARE == 0.9
+    assert row(9, 1).on_target is True
+    assert row(8, 2).on_target is False
+    assert row(0, 0).on_target is None
