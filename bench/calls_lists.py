@@ -317,7 +317,9 @@ def measured_members(world: World) -> None:
     ):
         world.members[label] = User.objects.get(username=f"{slug}-{prefix}-0000")
     world.link = (
-        Link.objects.filter(organisation=world.organisation, team__members__user=world.members["operator"])
+        Link.objects.filter(
+            organisation=world.organisation, team__members__user=world.members["operator"]
+        )
         .select_related("service")
         .order_by("pk")
         .first()
@@ -376,7 +378,7 @@ def _late(world: World, rows, name: str, **query) -> str:
     total = rows.count()
     depth = int(total * 0.9) // per_page * per_page
     try:
-        from stuurwiel.calls.pagination import keyset_token
+        from stuurwiel.core.pagination import keyset_token
     except ImportError:
         return _url(name, world, page=depth // per_page + 1, **query)
     if depth == 0:
@@ -491,9 +493,7 @@ def main() -> None:
             f"\ndatabase: {connection.vendor} ({settings.DATABASES['default']['NAME']}); "
             f"{args.runs} runs; ms p50/p95, q = queries; test client in-process\n"
         )
-        head = f"{'page':<28}{'member':<22}" + "".join(
-            f"{f'{size:,} calls':>24}" for size in sizes
-        )
+        head = f"{'page':<28}{'member':<22}" + "".join(f"{f'{size:,} calls':>24}" for size in sizes)
         print(head + f"{'p95 ratio':>11}")
         print("-" * (len(head) + 11))
         clients = {}

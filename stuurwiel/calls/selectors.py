@@ -83,12 +83,21 @@ def worklist(name: str, member_access: access.Access) -> QuerySet[Call]:
     elif name == "links":
         calls = calls.filter(current_link__in=my_links(user, organisation))
     elif name == "coordination":
+        from stuurwiel.services.models import Link
+
+        # The two kinds of coordinated call as a union of ids, each read from its
+        # own index of open calls (by coordinator; by link, unassigned): an "or"
+        # across them made the databases walk every open call of the organisation.
+        teams = _coordinated_teams(user, organisation, member_access)
+        open_calls = Call.objects.filter(organisation=organisation).exclude(
+            status=CallStatus.CLOSED
+        )
+        coordinated = open_calls.filter(coordinator=user)
+        unassigned = open_calls.filter(
+            assignee__isnull=True, current_link__in=Link.objects.filter(team__in=teams)
+        )
         calls = calls.filter(
-            Q(coordinator=user)
-            | Q(
-                assignee__isnull=True,
-                current_link__team__in=_coordinated_teams(user, organisation, member_access),
-            )
+            pk__in=coordinated.values("pk").order_by().union(unassigned.values("pk").order_by())
         )
     else:
         raise ValueError(name)
