@@ -85,19 +85,18 @@ def worklist(name: str, member_access: access.Access) -> QuerySet[Call]:
     elif name == "coordination":
         from stuurwiel.services.models import Link
 
-        # The two kinds of coordinated call as a union of ids, each read from its
-        # own index of open calls (by coordinator; by link, unassigned): an "or"
-        # across them made the databases walk every open call of the organisation.
+        # The links read first (a handful of ids, whatever the number of calls), so
+        # that each side of the "or" is a lookup in its own index of open calls
+        # (by coordinator; by link) and the databases unite the two; with the
+        # links as a subquery they walked every open call of the organisation.
         teams = _coordinated_teams(user, organisation, member_access)
-        open_calls = Call.objects.filter(organisation=organisation).exclude(
-            status=CallStatus.CLOSED
-        )
-        coordinated = open_calls.filter(coordinator=user)
-        unassigned = open_calls.filter(
-            assignee__isnull=True, current_link__in=Link.objects.filter(team__in=teams)
-        )
+        links = list(Link.objects.filter(team__in=teams).values_list("pk", flat=True))
+        # Each side repeats the conditions of those indexes: SQLite unites two
+        # index reads only when each side alone names one.
+        open_here = Q(organisation=organisation) & ~Q(status=CallStatus.CLOSED)
         calls = calls.filter(
-            pk__in=coordinated.values("pk").order_by().union(unassigned.values("pk").order_by())
+            (open_here & Q(coordinator=user))
+            | (open_here & Q(assignee__isnull=True, current_link__in=links))
         )
     else:
         raise ValueError(name)
