@@ -207,6 +207,13 @@ class Call(OrganisationOwnedModel):
                 condition=~models.Q(status=CallStatus.CLOSED),
                 name="call_open_coordinator",
             ),
+            # The team coordinator's side of the coordination tab: open calls nobody
+            # has taken yet, by link.
+            models.Index(
+                fields=["organisation", "current_link", "-registered_at", "-id"],
+                condition=~models.Q(status=CallStatus.CLOSED) & models.Q(assignee__isnull=True),
+                name="call_open_unassigned",
+            ),
             models.Index(fields=["service", "registered_at"], name="call_service_time"),
             models.Index(
                 fields=["clocks_stale"],
