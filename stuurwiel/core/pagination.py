@@ -130,22 +130,30 @@ class KeysetPaginator:
             Q(**{f"{f}__gt": moment}) | Q(**{f: moment, "pk__gt": pk}), **{f"{f}__gte": moment}
         ).order_by(f, "pk")
 
+    @staticmethod
+    def _ids(ordered: QuerySet, limit: int) -> list:
+        return list(ordered.values_list("pk", flat=True)[:limit])
+
     def page(self, query: QueryDict) -> KeysetPage:
         """The page the query string names (``after``/``before``), else the first."""
         size, f = self.per_page, self.field
         after, before = _position(query.get("after")), _position(query.get("before"))
         if after is not None:
-            rows = list(self._after(*after)[: size + 1])
-            has_previous, has_next = True, len(rows) > size
-            rows = rows[:size]
+            ids = self._ids(self._after(*after), size + 1)
+            has_previous, has_next = True, len(ids) > size
+            ids = ids[:size]
         elif before is not None:
-            rows = list(self._before(*before)[: size + 1])
-            has_previous, has_next = len(rows) > size, True
-            rows = rows[:size][::-1]
+            ids = self._ids(self._before(*before), size + 1)
+            has_previous, has_next = len(ids) > size, True
+            ids = ids[:size][::-1]
         else:
-            rows = list(self.queryset.order_by(f"-{f}", "-pk")[: size + 1])
-            has_previous, has_next = False, len(rows) > size
-            rows = rows[:size]
+            ids = self._ids(self.queryset.order_by(f"-{f}", "-pk"), size + 1)
+            has_previous, has_next = False, len(ids) > size
+            ids = ids[:size]
+        # The page's ids first (ordered from the index alone, whatever the rows
+        # the order has to pass), then only those rows with their joins.
+        found = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
+        rows = [found[pk] for pk in ids if pk in found]
         counted = self.queryset.order_by().values("pk")[: KEYSET_COUNT_CAP + 1].count()
         return KeysetPage(
             object_list=rows,
