@@ -183,7 +183,37 @@ class Call(OrganisationOwnedModel):
             models.Index(fields=["organisation", "assignee", "status"], name="call_org_assignee"),
             models.Index(fields=["organisation", "current_link", "status"], name="call_org_link"),
             models.Index(fields=["organisation", "coordinator", "status"], name="call_org_coord"),
-            models.Index(fields=["organisation", "requester", "-id"], name="call_org_requester"),
+            # The lists: each reads its page in order from one index (no sort of the
+            # organisation's calls, no count of them). The worklists show open calls
+            # only: their indexes hold the open calls alone, which stay few while
+            # the closed ones grow by the year.
+            models.Index(fields=["organisation", "-id"], name="call_org_id"),
+            models.Index(
+                fields=["organisation", "requester", "-registered_at", "-id"],
+                name="call_org_requester_time",
+            ),
+            models.Index(
+                fields=["organisation", "assignee", "-registered_at", "-id"],
+                condition=~models.Q(status=CallStatus.CLOSED),
+                name="call_open_assignee",
+            ),
+            models.Index(
+                fields=["organisation", "current_link", "-registered_at", "-id"],
+                condition=~models.Q(status=CallStatus.CLOSED),
+                name="call_open_link",
+            ),
+            models.Index(
+                fields=["organisation", "coordinator", "-registered_at", "-id"],
+                condition=~models.Q(status=CallStatus.CLOSED),
+                name="call_open_coordinator",
+            ),
+            # The team coordinator's side of the coordination tab: open calls nobody
+            # has taken yet, by link.
+            models.Index(
+                fields=["organisation", "current_link", "-registered_at", "-id"],
+                condition=~models.Q(status=CallStatus.CLOSED) & models.Q(assignee__isnull=True),
+                name="call_open_unassigned",
+            ),
             models.Index(fields=["service", "registered_at"], name="call_service_time"),
             models.Index(
                 fields=["clocks_stale"],

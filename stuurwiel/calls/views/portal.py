@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from stuurwiel.calls import display, forms, selectors, services
 from stuurwiel.calls.choices import CallStatus, Channel
 from stuurwiel.calls.definitions import current_snapshot, definition_of
 from stuurwiel.calls.models import Call
+from stuurwiel.core.pagination import KeysetPaginator
 from stuurwiel.core.text import whole_number
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
@@ -124,10 +124,10 @@ class MyCallsView(OrganisationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        paginator = Paginator(
+        paginator = KeysetPaginator(
             selectors.requester_calls(self.access), settings.STUURWIEL_LIST_PAGE_SIZE
         )
-        page = paginator.get_page(self.request.GET.get("page"))
+        page = paginator.page(self.request.GET)
         calls = display.label_calls(list(page.object_list))
         context.update(
             page=page,

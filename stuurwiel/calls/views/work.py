@@ -4,7 +4,6 @@ coordinate. One page with three tabs, filters, and an HTMX refresh of the table.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from stuurwiel.calls.filtersets import CallFilterSet
 from stuurwiel.calls.forms import call_type_label
 from stuurwiel.calls.models import Call
 from stuurwiel.calls.views.portal import requester_only
+from stuurwiel.core.pagination import KeysetPaginator
 from stuurwiel.services.selectors import requester_catalogue
 from stuurwiel.web.mixins import OrganisationViewMixin
 
@@ -56,8 +56,9 @@ class WorklistView(OrganisationViewMixin, TemplateView):
             queryset=selectors.worklist(chosen, self.access),
             request=self.request,
         )
-        paginator = Paginator(filterset.qs, settings.STUURWIEL_LIST_PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        # Keyset pages: a worklist deep down costs what its first page costs.
+        paginator = KeysetPaginator(filterset.qs, settings.STUURWIEL_LIST_PAGE_SIZE)
+        page = paginator.page(self.request.GET)
         definition = definition_of(current_snapshot())
         context.update(
             chosen=chosen,
