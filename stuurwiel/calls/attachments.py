@@ -175,6 +175,22 @@ def attachment_add(*, call: Call, by, upload, public: bool = False) -> CallAttac
     return attachment
 
 
+def attachment_response(attachment: CallAttachment):
+    """The file as a download: never inline, never sniffed, sandboxed if opened."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def attachments_visible(call: Call, member_access: access.Access) -> QuerySet[CallAttachment]:
     """The call's attachments the member may see (see the module docstring)."""
     attachments = CallAttachment.objects.filter(call=call).order_by("added_at", "id")

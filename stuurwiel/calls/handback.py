@@ -66,17 +66,7 @@ def call_hand_back(*, call: Call, by, version: int, outcome: str, text: str) -> 
     now = clock.now()
     chain = routing.chain_of(fresh.service)
     what = routing.passes(chain, link, back_to)
-    LinkSegment.objects.filter(call=fresh, ended_at__isnull=True).update(ended_at=now)
-    LinkSegment.objects.create(
-        organisation_id=fresh.organisation_id,
-        call=fresh,
-        link=back_to,
-        started_at=now,
-        passes=what,
-        reason=text,
-    )
-    fresh.current_link = back_to
-    fresh.assignee = None
+    routing.segment_move(fresh, back_to, now=now, passes=what, reason=text)
     event = event_build(
         fresh,
         EventKind.HANDED_BACK,

@@ -104,17 +104,7 @@ def hand_over(
     chain = chain or chain_of(call.service)
     from_link = call.current_link
     what = passes(chain, from_link, to_link)
-    LinkSegment.objects.filter(call=call, ended_at__isnull=True).update(ended_at=now)
-    LinkSegment.objects.create(
-        organisation_id=call.organisation_id,
-        call=call,
-        link=to_link,
-        started_at=now,
-        passes=what,
-        reason=reason,
-    )
-    call.current_link = to_link
-    call.assignee = None
+    segment_move(call, to_link, now=now, passes=what, reason=reason)
     return event_build(
         call,
         EventKind.HANDED_OVER,
@@ -128,6 +118,23 @@ def hand_over(
         # hand-over by a person (a choice, with a reason) is what ping-pong counts.
         data={"passes": what, "routed": routed},
     )
+
+
+def segment_move(call: Call, to_link, *, now, passes: str, reason: str) -> None:
+    """The stretch of the link that holds the call ends now and ``to_link``'s
+    begins (its OLA/UC clock opens); nobody of the new link is assigned yet. The
+    caller saves the call and records the event."""
+    LinkSegment.objects.filter(call=call, ended_at__isnull=True).update(ended_at=now)
+    LinkSegment.objects.create(
+        organisation_id=call.organisation_id,
+        call=call,
+        link=to_link,
+        started_at=now,
+        passes=passes,
+        reason=reason,
+    )
+    call.current_link = to_link
+    call.assignee = None
 
 
 def route(call: Call, rows: list[CallEvent], *, by, name: str, now) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -361,15 +361,7 @@ class CallViewSet(
         )
         if attachment is None:
             raise Http404
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        return response
+        return attachments.attachment_response(attachment)
 
     @extend_schema(
         parameters=[ORG_PARAMETER],

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import View
@@ -335,16 +335,7 @@ class CallAttachmentDownloadView(generic.ObjectMixin, View):
         )
         if attachment is None:
             raise Http404
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachments.attachment_response(attachment)
 
 
 class CallRelationAddView(_CallWriteView):
