@@ -155,7 +155,7 @@ def enrich(world, days: int) -> None:
             doer = hero if by_hero else (call.assignee_id or rng.choice(all_operators))
             base = {"organisation": org, "call": call}
 
-            def event(kind, at, actor=None, **extra):
+            def event(kind, at, actor=None, events=events, base=base, **extra):
                 events.append(
                     CallEvent(
                         **base, kind=kind, at=at, actor_id=actor,
@@ -215,7 +215,9 @@ def enrich(world, days: int) -> None:
                             **base, link_id=link, agreement_version=version, norm_kind=kind,
                             norm_minutes=60 if kind == NormKind.RESPONSE else 960,
                             used_minutes=30, used_seconds=1800, state=state, computed_at=now,
-                            stopped_at=None if state == ClockState.RUNNING else t0 + timedelta(days=1),
+                            stopped_at=None
+                            if state == ClockState.RUNNING
+                            else t0 + timedelta(days=1),
                         )
                     )  # fmt: skip
             if rng.random() < 0.01:
@@ -225,7 +227,9 @@ def enrich(world, days: int) -> None:
                         **base, kind=rng.choice(ExceptionKind.values), description="Afwijking.",
                         requested_by_id=doer, requested_by_name=names.get(doer, ""),
                         requested_at=t0 + timedelta(hours=2),
-                        decision=ExceptionDecision.APPROVED if approved else ExceptionDecision.PENDING,
+                        decision=ExceptionDecision.APPROVED
+                        if approved
+                        else ExceptionDecision.PENDING,
                     )
                 )  # fmt: skip
             if call.call_type == "incident":
