@@ -31,9 +31,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    Window,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 
 from stuurwiel.calls.choices import ClockState, EventKind, ExceptionDecision
 from stuurwiel.calls.models import (
@@ -289,7 +290,9 @@ def _calls_per_service(calls: QuerySet[Call]) -> dict[int, int]:
     }
 
 
-def escalations(*, organisation, member_access, start, end, service=None) -> EscalationFigures:
+def escalations(
+    *, organisation, member_access, start, end, service=None, totals: dict[int, int] | None = None
+) -> EscalationFigures:
     """Escalations per service and link, with the share of the service's calls
     escalated at that link; structural at the thresholds above."""
     calls = dashboard_calls(
@@ -311,7 +314,7 @@ def escalations(*, organisation, member_access, start, end, service=None) -> Esc
         .annotate(n=Count("pk"), calls=Count("call_id", distinct=True))
         .order_by()
     )
-    totals = _calls_per_service(calls)
+    totals = _calls_per_service(calls) if totals is None else totals
     rows = [
         EscalationRow(
             service=row["call__service__name"],
@@ -347,14 +350,16 @@ def normalised_exceptions(
         end=end,
         service=service,
     )
-    raised = Call.objects.filter(origin=OuterRef("call_id"), call_type=RISK)
+    # The calls a risk was raised from, as one uncorrelated set (few calls have an
+    # origin; read from its index): as a correlated EXISTS, SQLite scanned every
+    # call of the register once per exception (a second at 10,000 calls).
+    raised_from = Call.objects.filter(origin__isnull=False, call_type=RISK).values("origin_id")
     grouped = (
         CallException.objects.filter(
             call__in=calls.values("pk"), decision=ExceptionDecision.APPROVED
         )
-        .annotate(improved=Exists(raised))
         .values("call__service_id", "call__service__name", "kind")
-        .annotate(n=Count("pk"), improved_n=Count("pk", filter=Q(improved=True)))
+        .annotate(n=Count("pk"), improved_n=Count("pk", filter=Q(call_id__in=raised_from)))
         .order_by()
     )
     labels = dict(ExceptionKind.choices)
@@ -385,7 +390,9 @@ def normalised_exceptions(
 # --- Hero dependency -----------------------------------------------------------------
 
 
-def hero_dependency(*, organisation, member_access, start, end, service=None) -> HeroFigures:
+def hero_dependency(
+    *, organisation, member_access, start, end, service=None, totals: dict[int, int] | None = None
+) -> HeroFigures:
     """Per service the person who completed most steps, and the share of the
     service's calls they carried; when flagged, the calls that waited for them
     (assigned to them, their next step there more than :data:`HERO_WAIT` later).
@@ -407,7 +414,7 @@ def hero_dependency(*, organisation, member_access, start, end, service=None) ->
         .annotate(steps=Count("pk"), calls=Count("call_id", distinct=True), name=Max("actor_name"))
         .order_by()
     )
-    totals = _calls_per_service(calls)
+    totals = _calls_per_service(calls) if totals is None else totals
     best: dict[int, HeroRow] = {}
     for row in per_person:
         candidate = HeroRow(
@@ -512,21 +519,29 @@ def recurring_problems(
     groups = Q(pk__in=[])
     for service_id, category in rows:
         groups |= Q(service_id=service_id, category=category)
-    members = list(
+    # Only the newest LISTED of each group are read (numbered per group in SQL):
+    # reading every incident of every group grew with the register.
+    newest = (
         incidents.filter(groups)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("service_id"), F("category")],
+                order_by=[F("registered_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=LISTED)
         .select_related("organisation", "service")
         .order_by("-registered_at", "-id")
     )
-    ids = []
-    for call in members:
+    for call in newest:
         row = rows[(call.service_id, call.category)]
         row.latest_id = row.latest_id or call.pk  # newest first: the first is the latest
-        if len(row.calls) < LISTED:
-            row.calls.append(call)
-        ids.append(call.pk)
+        row.calls.append(call)
+    # Risks are few: read from their own index (calls 0006), by group or by origin.
     risks = access.restrict(
         Call.objects.filter(organisation=organisation, call_type=RISK).filter(
-            groups | Q(origin_id__in=ids)
+            groups | Q(origin__in=incidents.filter(groups).values("pk"))
         ),
         member_access,
     ).select_related("organisation", "origin")
@@ -582,16 +597,19 @@ def signals(*, organisation, member_access, start, end, service=None) -> Signals
     norm_figures = norms(**where)
     melons = watermelon(**where)
     melons.norms = norm_figures
+    # The calls per service, counted once: the total and two signals' shares read it
+    # (each count walks every call of the period).
+    totals = _calls_per_service(dashboard_calls(**where))
     return Signals(
         start=start,
         end=end,
-        calls=dashboard_calls(**where).count(),
+        calls=sum(totals.values()),
         findings=standing_findings(organisation=organisation),
         norms=norm_figures,
         watermelon=melons,
         ping_pong=ping_pong(**where),
-        escalations=escalations(**where),
+        escalations=escalations(**where, totals=totals),
         exceptions=normalised_exceptions(**where),
-        heroes=hero_dependency(**where),
+        heroes=hero_dependency(**where, totals=totals),
         recurring=recurring_problems(**where),
     )
