@@ -462,23 +462,34 @@ def _waited_for(calls: QuerySet[Call], heroes: dict[tuple[int, int], HeroRow], n
         .order_by("at")
         .values("at")[:1]
     )
+    # Only the waits that were too long, and as plain values: a hero carries half of
+    # a service's calls, so reading every assignment as an event with its call
+    # grew with the register (seconds at a million calls).
     assigned = (
         CallEvent.objects.filter(call__in=calls.values("pk"), kind=EventKind.ASSIGNED)
         .annotate(operator=operator)
         .filter(operator__in=sorted({person for _, person in heroes}))
         .annotate(next_at=Subquery(next_step))
-        .select_related("call__organisation", "call__service")
+        .filter(
+            Q(next_at__gt=F("at") + HERO_WAIT) | Q(next_at__isnull=True, at__lt=now - HERO_WAIT)
+        )
         .order_by("at")
+        .values_list("call_id", "call__service_id", "operator")
     )
-    seen: set[int] = set()
-    for event in assigned:
-        row = heroes.get((event.call.service_id, event.operator))
-        if row is None or event.call_id in seen:
+    chosen: dict[int, HeroRow] = {}
+    for call_id, service_id, person in assigned.iterator():
+        row = heroes.get((service_id, person))
+        if row is None or call_id in chosen:
             continue
-        waited = (event.next_at or now) - event.at
-        if waited > HERO_WAIT and len(row.waited) < LISTED:
-            row.waited.append(event.call)
-            seen.add(event.call_id)
+        if len(row.waited) < LISTED:
+            row.waited.append(call_id)
+            chosen[call_id] = row
+        if all(len(r.waited) >= LISTED for r in heroes.values()):
+            break
+    listed = Call.objects.filter(pk__in=chosen).select_related("organisation", "service")
+    found = {call.pk: call for call in listed}
+    for row in heroes.values():
+        row.waited = [found[pk] for pk in row.waited]
 
 
 # --- Recurring problems --------------------------------------------------------------
@@ -538,14 +549,26 @@ def recurring_problems(
         row = rows[(call.service_id, call.category)]
         row.latest_id = row.latest_id or call.pk  # newest first: the first is the latest
         row.calls.append(call)
-    # Risks are few: read from their own index (calls 0006), by group or by origin.
-    risks = access.restrict(
-        Call.objects.filter(organisation=organisation, call_type=RISK).filter(
-            groups | Q(origin__in=incidents.filter(groups).values("pk"))
-        ),
-        member_access,
-    ).select_related("organisation", "origin")
-    for risk in risks.order_by("registered_at"):
+    # Risks are few: those of the groups from their own index (calls 0006), those
+    # raised from an incident of the period from the origin index. Asked as one
+    # query with OR, both databases walked the organisation's calls instead.
+    risks = Call.objects.filter(organisation=organisation, call_type=RISK)
+    found = list(
+        access.restrict(risks.filter(groups), member_access).select_related(
+            "organisation", "origin"
+        )
+    ) + list(
+        access.restrict(
+            risks.filter(
+                origin__isnull=False,
+                origin__call_type=INCIDENT,
+                origin__registered_at__gte=start,
+                origin__registered_at__lt=end,
+            ),
+            member_access,
+        ).select_related("organisation", "origin")
+    )
+    for risk in sorted(found, key=lambda risk: (risk.registered_at, risk.pk)):
         key = (risk.service_id, risk.category)
         if key not in rows and risk.origin is not None:
             key = (risk.origin.service_id, risk.origin.category)
