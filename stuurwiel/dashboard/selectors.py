@@ -163,21 +163,27 @@ def norms(*, organisation, member_access, start, end, service=None) -> NormFigur
 # --- Watermelon ----------------------------------------------------------------------
 
 
-def _watermelon_condition(norm_kind: str) -> Q:
-    """Every link clock of ``norm_kind`` met (and there is one), the chain's breached."""
-    kind = ClockResult.objects.filter(call=OuterRef("pk"), norm_kind=norm_kind)
+def _watermelon_ids(calls: QuerySet[Call]) -> QuerySet[ClockResult]:
+    """The ids of the calls whose chain clock of a norm kind is breached while every
+    link clock of that kind is met (and there is one). Read from the breached chain
+    clocks (a tenth of the calls or so): asking six EXISTS of every call of the
+    period cost PostgreSQL two seconds at a million calls."""
+    links = ClockResult.objects.filter(
+        call=OuterRef("call_id"), norm_kind=OuterRef("norm_kind"), link__isnull=False
+    )
     return (
-        Q(Exists(kind.filter(link__isnull=True, state=ClockState.BREACHED)))
-        & Q(Exists(kind.filter(link__isnull=False)))
-        & ~Q(Exists(kind.filter(link__isnull=False).exclude(state=ClockState.MET)))
+        ClockResult.objects.filter(
+            call__in=calls.values("pk"), link__isnull=True, state=ClockState.BREACHED
+        )
+        .filter(Exists(links))
+        .exclude(Exists(links.exclude(state=ClockState.MET)))
+        .values("call_id")
     )
 
 
 def watermelon(*, organisation, member_access, start, end, service=None) -> WatermelonFigures:
     """Calls whose every link clock (OLA/UC) of a norm kind is met while the chain's
     SA clock of that kind is breached: every link green, the chain red."""
-    from stuurwiel.calls.choices import NormKind
-
     calls = dashboard_calls(
         organisation=organisation,
         member_access=member_access,
@@ -185,10 +191,7 @@ def watermelon(*, organisation, member_access, start, end, service=None) -> Wate
         end=end,
         service=service,
     )
-    condition = Q(pk__in=[])
-    for kind in NormKind.values:
-        condition |= _watermelon_condition(kind)
-    melons = calls.filter(condition)
+    melons = calls.filter(pk__in=_watermelon_ids(calls))
     per_service = {
         row["service__name"]: row["n"]
         for row in melons.values("service__name").annotate(n=Count("pk")).order_by()
