@@ -356,7 +356,9 @@ def normalised_exceptions(
     # The calls a risk was raised from, as one uncorrelated set (few calls have an
     # origin; read from its index): as a correlated EXISTS, SQLite scanned every
     # call of the register once per exception (a second at 10,000 calls).
-    raised_from = Call.objects.filter(origin__isnull=False, call_type=RISK).values("origin_id")
+    raised_from = Call.objects.filter(
+        organisation=organisation, call_type=RISK, origin__isnull=False
+    ).values("origin_id")
     grouped = (
         CallException.objects.filter(
             call__in=calls.values("pk"), decision=ExceptionDecision.APPROVED
