@@ -31,9 +31,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    Window,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 
 from stuurwiel.calls.choices import ClockState, EventKind, ExceptionDecision
 from stuurwiel.calls.models import (
@@ -162,21 +163,27 @@ def norms(*, organisation, member_access, start, end, service=None) -> NormFigur
 # --- Watermelon ----------------------------------------------------------------------
 
 
-def _watermelon_condition(norm_kind: str) -> Q:
-    """Every link clock of ``norm_kind`` met (and there is one), the chain's breached."""
-    kind = ClockResult.objects.filter(call=OuterRef("pk"), norm_kind=norm_kind)
+def _watermelon_ids(calls: QuerySet[Call]) -> QuerySet[ClockResult]:
+    """The ids of the calls whose chain clock of a norm kind is breached while every
+    link clock of that kind is met (and there is one). Read from the breached chain
+    clocks (a tenth of the calls or so): asking six EXISTS of every call of the
+    period cost PostgreSQL two seconds at a million calls."""
+    links = ClockResult.objects.filter(
+        call=OuterRef("call_id"), norm_kind=OuterRef("norm_kind"), link__isnull=False
+    )
     return (
-        Q(Exists(kind.filter(link__isnull=True, state=ClockState.BREACHED)))
-        & Q(Exists(kind.filter(link__isnull=False)))
-        & ~Q(Exists(kind.filter(link__isnull=False).exclude(state=ClockState.MET)))
+        ClockResult.objects.filter(
+            call__in=calls.values("pk"), link__isnull=True, state=ClockState.BREACHED
+        )
+        .filter(Exists(links))
+        .exclude(Exists(links.exclude(state=ClockState.MET)))
+        .values("call_id")
     )
 
 
 def watermelon(*, organisation, member_access, start, end, service=None) -> WatermelonFigures:
     """Calls whose every link clock (OLA/UC) of a norm kind is met while the chain's
     SA clock of that kind is breached: every link green, the chain red."""
-    from stuurwiel.calls.choices import NormKind
-
     calls = dashboard_calls(
         organisation=organisation,
         member_access=member_access,
@@ -184,10 +191,7 @@ def watermelon(*, organisation, member_access, start, end, service=None) -> Wate
         end=end,
         service=service,
     )
-    condition = Q(pk__in=[])
-    for kind in NormKind.values:
-        condition |= _watermelon_condition(kind)
-    melons = calls.filter(condition)
+    melons = calls.filter(pk__in=_watermelon_ids(calls))
     per_service = {
         row["service__name"]: row["n"]
         for row in melons.values("service__name").annotate(n=Count("pk")).order_by()
@@ -289,7 +293,9 @@ def _calls_per_service(calls: QuerySet[Call]) -> dict[int, int]:
     }
 
 
-def escalations(*, organisation, member_access, start, end, service=None) -> EscalationFigures:
+def escalations(
+    *, organisation, member_access, start, end, service=None, totals: dict[int, int] | None = None
+) -> EscalationFigures:
     """Escalations per service and link, with the share of the service's calls
     escalated at that link; structural at the thresholds above."""
     calls = dashboard_calls(
@@ -311,7 +317,7 @@ def escalations(*, organisation, member_access, start, end, service=None) -> Esc
         .annotate(n=Count("pk"), calls=Count("call_id", distinct=True))
         .order_by()
     )
-    totals = _calls_per_service(calls)
+    totals = _calls_per_service(calls) if totals is None else totals
     rows = [
         EscalationRow(
             service=row["call__service__name"],
@@ -347,14 +353,18 @@ def normalised_exceptions(
         end=end,
         service=service,
     )
-    raised = Call.objects.filter(origin=OuterRef("call_id"), call_type=RISK)
+    # The calls a risk was raised from, as one uncorrelated set (few calls have an
+    # origin; read from its index): as a correlated EXISTS, SQLite scanned every
+    # call of the register once per exception (a second at 10,000 calls).
+    raised_from = Call.objects.filter(
+        organisation=organisation, call_type=RISK, origin__isnull=False
+    ).values("origin_id")
     grouped = (
         CallException.objects.filter(
             call__in=calls.values("pk"), decision=ExceptionDecision.APPROVED
         )
-        .annotate(improved=Exists(raised))
         .values("call__service_id", "call__service__name", "kind")
-        .annotate(n=Count("pk"), improved_n=Count("pk", filter=Q(improved=True)))
+        .annotate(n=Count("pk"), improved_n=Count("pk", filter=Q(call_id__in=raised_from)))
         .order_by()
     )
     labels = dict(ExceptionKind.choices)
@@ -385,7 +395,9 @@ def normalised_exceptions(
 # --- Hero dependency -----------------------------------------------------------------
 
 
-def hero_dependency(*, organisation, member_access, start, end, service=None) -> HeroFigures:
+def hero_dependency(
+    *, organisation, member_access, start, end, service=None, totals: dict[int, int] | None = None
+) -> HeroFigures:
     """Per service the person who completed most steps, and the share of the
     service's calls they carried; when flagged, the calls that waited for them
     (assigned to them, their next step there more than :data:`HERO_WAIT` later).
@@ -407,7 +419,7 @@ def hero_dependency(*, organisation, member_access, start, end, service=None) ->
         .annotate(steps=Count("pk"), calls=Count("call_id", distinct=True), name=Max("actor_name"))
         .order_by()
     )
-    totals = _calls_per_service(calls)
+    totals = _calls_per_service(calls) if totals is None else totals
     best: dict[int, HeroRow] = {}
     for row in per_person:
         candidate = HeroRow(
@@ -455,23 +467,34 @@ def _waited_for(calls: QuerySet[Call], heroes: dict[tuple[int, int], HeroRow], n
         .order_by("at")
         .values("at")[:1]
     )
+    # Only the waits that were too long, and as plain values: a hero carries half of
+    # a service's calls, so reading every assignment as an event with its call
+    # grew with the register (seconds at a million calls).
     assigned = (
         CallEvent.objects.filter(call__in=calls.values("pk"), kind=EventKind.ASSIGNED)
         .annotate(operator=operator)
         .filter(operator__in=sorted({person for _, person in heroes}))
         .annotate(next_at=Subquery(next_step))
-        .select_related("call__organisation", "call__service")
+        .filter(
+            Q(next_at__gt=F("at") + HERO_WAIT) | Q(next_at__isnull=True, at__lt=now - HERO_WAIT)
+        )
         .order_by("at")
+        .values_list("call_id", "call__service_id", "operator")
     )
-    seen: set[int] = set()
-    for event in assigned:
-        row = heroes.get((event.call.service_id, event.operator))
-        if row is None or event.call_id in seen:
+    chosen: dict[int, HeroRow] = {}
+    for call_id, service_id, person in assigned.iterator():
+        row = heroes.get((service_id, person))
+        if row is None or call_id in chosen:
             continue
-        waited = (event.next_at or now) - event.at
-        if waited > HERO_WAIT and len(row.waited) < LISTED:
-            row.waited.append(event.call)
-            seen.add(event.call_id)
+        if len(row.waited) < LISTED:
+            row.waited.append(call_id)
+            chosen[call_id] = row
+        if all(len(r.waited) >= LISTED for r in heroes.values()):
+            break
+    listed = Call.objects.filter(pk__in=chosen).select_related("organisation", "service")
+    found = {call.pk: call for call in listed}
+    for row in heroes.values():
+        row.waited = [found[pk] for pk in row.waited]
 
 
 # --- Recurring problems --------------------------------------------------------------
@@ -512,25 +535,45 @@ def recurring_problems(
     groups = Q(pk__in=[])
     for service_id, category in rows:
         groups |= Q(service_id=service_id, category=category)
-    members = list(
+    # Only the newest LISTED of each group are read (numbered per group in SQL):
+    # reading every incident of every group grew with the register.
+    newest = (
         incidents.filter(groups)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("service_id"), F("category")],
+                order_by=[F("registered_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=LISTED)
         .select_related("organisation", "service")
         .order_by("-registered_at", "-id")
     )
-    ids = []
-    for call in members:
+    for call in newest:
         row = rows[(call.service_id, call.category)]
         row.latest_id = row.latest_id or call.pk  # newest first: the first is the latest
-        if len(row.calls) < LISTED:
-            row.calls.append(call)
-        ids.append(call.pk)
-    risks = access.restrict(
-        Call.objects.filter(organisation=organisation, call_type=RISK).filter(
-            groups | Q(origin_id__in=ids)
-        ),
-        member_access,
-    ).select_related("organisation", "origin")
-    for risk in risks.order_by("registered_at"):
+        row.calls.append(call)
+    # Risks are few: those of the groups from their own index (calls 0006), those
+    # raised from an incident of the period from the origin index. Asked as one
+    # query with OR, both databases walked the organisation's calls instead.
+    risks = Call.objects.filter(organisation=organisation, call_type=RISK)
+    found = list(
+        access.restrict(risks.filter(groups), member_access).select_related(
+            "organisation", "origin"
+        )
+    ) + list(
+        access.restrict(
+            risks.filter(
+                origin__isnull=False,
+                origin__call_type=INCIDENT,
+                origin__registered_at__gte=start,
+                origin__registered_at__lt=end,
+            ),
+            member_access,
+        ).select_related("organisation", "origin")
+    )
+    for risk in sorted(found, key=lambda risk: (risk.registered_at, risk.pk)):
         key = (risk.service_id, risk.category)
         if key not in rows and risk.origin is not None:
             key = (risk.origin.service_id, risk.origin.category)
@@ -582,16 +625,19 @@ def signals(*, organisation, member_access, start, end, service=None) -> Signals
     norm_figures = norms(**where)
     melons = watermelon(**where)
     melons.norms = norm_figures
+    # The calls per service, counted once: the total and two signals' shares read it
+    # (each count walks every call of the period).
+    totals = _calls_per_service(dashboard_calls(**where))
     return Signals(
         start=start,
         end=end,
-        calls=dashboard_calls(**where).count(),
+        calls=sum(totals.values()),
         findings=standing_findings(organisation=organisation),
         norms=norm_figures,
         watermelon=melons,
         ping_pong=ping_pong(**where),
-        escalations=escalations(**where),
+        escalations=escalations(**where, totals=totals),
         exceptions=normalised_exceptions(**where),
-        heroes=hero_dependency(**where),
+        heroes=hero_dependency(**where, totals=totals),
         recurring=recurring_problems(**where),
     )

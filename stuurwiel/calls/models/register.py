@@ -215,6 +215,13 @@ class Call(OrganisationOwnedModel):
                 name="call_open_unassigned",
             ),
             models.Index(fields=["service", "registered_at"], name="call_service_time"),
+            # The dashboard's recurring problems look up the risks of a service and
+            # category (of any time): risks are few, so the index holds them alone.
+            models.Index(
+                fields=["organisation", "service", "category"],
+                condition=models.Q(call_type="risico"),
+                name="call_risk_service_category",
+            ),
             models.Index(
                 fields=["clocks_stale"],
                 condition=models.Q(clocks_stale=True),

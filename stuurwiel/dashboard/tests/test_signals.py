@@ -255,3 +255,40 @@ def test_a_clock_is_green_from_the_target_share_of_calls_within_its_norm():
     assert row(9, 1).on_target is True
     assert row(8, 2).on_target is False
     assert row(0, 0).on_target is None
+
+
+def test_a_recurring_problem_lists_only_its_newest_calls_however_many_there_are(world, monkeypatch):
+    # A small cap stands in for LISTED: the list is cut per group, in SQL.
+    monkeypatch.setattr(selectors, "LISTED", 2)
+    incidents = [
+        make_call(world, category="storing", registered_at=ago(days=d)) for d in (6, 5, 4, 3)
+    ]
+    others = [make_call(world, category="uitval", registered_at=ago(days=d)) for d in (9, 8, 7)]
+    rows = {row.category: row for row in selectors.recurring_problems(**_where(world)).rows}
+    assert [call.pk for call in rows["storing"].calls] == [incidents[-1].pk, incidents[-2].pk]
+    assert rows["storing"].incidents == len(incidents)
+    assert [call.pk for call in rows["uitval"].calls] == [others[-1].pk, others[-2].pk]
+
+
+def test_the_risk_of_a_recurring_problem_is_found_from_an_incident_beyond_the_listed_ones(
+    world, monkeypatch
+):
+    monkeypatch.setattr(selectors, "LISTED", 1)
+    oldest, *_ = [
+        make_call(world, category="storing", registered_at=ago(days=d)) for d in (5, 4, 3)
+    ]
+    risk = make_call(world, call_type="risico", origin=oldest)
+    (row,) = selectors.recurring_problems(**_where(world)).rows
+    assert row.risk == risk
+
+
+def test_all_signals_count_the_calls_of_the_period_once_for_every_share(world):
+    calls = [make_call(world) for _ in range(4)]
+    for call in calls[:3]:
+        event(call, "escalated", link=world.links.front)
+    figures = selectors.signals(**_where(world))
+    alone = selectors.escalations(**_where(world))
+    assert figures.calls == len(calls)
+    assert [r.service_calls for r in figures.escalations.rows] == [
+        r.service_calls for r in alone.rows
+    ]
