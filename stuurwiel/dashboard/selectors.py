@@ -163,7 +163,7 @@ def norms(*, organisation, member_access, start, end, service=None) -> NormFigur
 # --- Watermelon ----------------------------------------------------------------------
 
 
-def _watermelon_ids(calls: QuerySet[Call]) -> QuerySet[ClockResult]:
+def _watermelon_ids(calls: QuerySet[Call]) -> QuerySet[ClockResult, Any]:
     """The ids of the calls whose chain clock of a norm kind is breached while every
     link clock of that kind is met (and there is one). Read from the breached chain
     clocks (a tenth of the calls or so): asking six EXISTS of every call of the
@@ -482,19 +482,20 @@ def _waited_for(calls: QuerySet[Call], heroes: dict[tuple[int, int], HeroRow], n
         .values_list("call_id", "call__service_id", "operator")
     )
     chosen: dict[int, HeroRow] = {}
+    waited: dict[int, list[int]] = {id(row): [] for row in heroes.values()}
     for call_id, service_id, person in assigned.iterator():
         row = heroes.get((service_id, person))
         if row is None or call_id in chosen:
             continue
-        if len(row.waited) < LISTED:
-            row.waited.append(call_id)
+        if len(waited[id(row)]) < LISTED:
+            waited[id(row)].append(call_id)
             chosen[call_id] = row
-        if all(len(r.waited) >= LISTED for r in heroes.values()):
+        if all(len(ids) >= LISTED for ids in waited.values()):
             break
     listed = Call.objects.filter(pk__in=chosen).select_related("organisation", "service")
     found = {call.pk: call for call in listed}
     for row in heroes.values():
-        row.waited = [found[pk] for pk in row.waited]
+        row.waited = [found[pk] for pk in waited[id(row)]]
 
 
 # --- Recurring problems --------------------------------------------------------------
