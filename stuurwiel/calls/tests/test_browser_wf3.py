@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from stuurwiel.calls.choices import CallStatus
 from stuurwiel.calls.models import Call
@@ -89,7 +90,8 @@ def test_an_incident_goes_through_herstellen_wijzigen_uitvoeren_to_closure(
         ):
             # The team coordinator of the specialists assigns the work from their worklist.
             browser.as_(world.team_coordinator)
-            page.goto(f"{base}/calls/work/?list=links")
+            worklist = reverse("calls:worklist", kwargs={"org": world.org.slug})
+            page.goto(f"{live_server.url}{worklist}?list=links")
             page.get_by_role("link", name=call.number).wait_for()
             page.screenshot(path=SHOTS / "wf3-02-team-worklist-nl.png", full_page=True)
             page.get_by_role("link", name=call.number).click()
