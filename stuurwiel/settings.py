@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stuurwiel.jobs",
     "stuurwiel.notifications",
     "stuurwiel.dashboard",
+    "stuurwiel.coherence",
     "stuurwiel.webhooks",
     "stuurwiel.demo",
 ]

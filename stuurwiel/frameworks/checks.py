@@ -20,6 +20,7 @@ from jsonschema import ValidationError
 from stuurwiel.core.vocabulary import ElementType, RelationType
 from stuurwiel.frameworks.choices import RuleKind, RuleSeverity
 from stuurwiel.frameworks.errors import LibraryError, format_path, line_of
+from stuurwiel.frameworks.rulekinds import Shape, params_of
 from stuurwiel.organisations.choices import Role, SeparationPrinciple
 
 if TYPE_CHECKING:
@@ -254,6 +255,7 @@ def _rule_errors(library: Library, part_refs: set[str], link_refs: set[str], err
         _("The rule reference “{ref}” is used twice (also at {other})."),
         errors,
     )
+    refs = {Shape.PART: part_refs, Shape.LINK_TYPE: link_refs}
     for rule, path in rules:
         rule = _dict(rule)
         message = _("Unknown rule kind “{value}”.")
@@ -262,32 +264,90 @@ def _rule_errors(library: Library, part_refs: set[str], link_refs: set[str], err
         _unknown_choice(
             library, (*path, "severity"), rule.get("severity"), RuleSeverity, message, errors
         )
-        params, at = _dict(rule.get("params")), (*path, "params")
-        for number, ref in enumerate(_list(params.get("parts"))):
-            _unknown_part(library, (*at, "parts", number), ref, part_refs, errors)
-        for name in ("source", "target"):
-            _unknown_part(library, (*at, name), params.get(name), part_refs, errors)
-        link_type = _ref(params.get("link_type"))
-        if link_type is not None and link_type not in link_refs:
-            message = _(
-                "Unknown link type “{ref}”: no link type in this library has that reference."
-            ).format(ref=link_type)
-            errors.append(library.error((*at, "link_type"), message))
-        for number, role in enumerate(_list(params.get("roles"))):
-            message = _("Unknown role “{value}”.")
-            _unknown_choice(library, (*at, "roles", number), role, Role, message, errors)
+        if isinstance(rule.get("kind"), str) and rule["kind"] in RuleKind.values:
+            _param_errors(library, rule, (*path, "params"), refs, errors)
         if rule.get("kind") == RuleKind.ROLE_SEPARATION:
-            _check_separation(library, rule, params, at, errors)
+            _check_separation(library, rule, _dict(rule.get("params")), (*path, "params"), errors)
+
+
+def _param_errors(library: Library, rule: dict, at: Path, refs: dict, errors: list) -> None:
+    """The rule's parameters against its kind's declaration (``rulekinds.RULE_PARAMS``):
+    none unknown, the required ones there, each of the declared shape."""
+    declared = params_of(rule["kind"])
+    params = rule.get("params", {})
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        return  # the schema reports it
+    for name in params:
+        if name not in declared:
+            message = _("The rule kind “{kind}” takes no parameter “{name}” (it takes: {known}).")
+            known = ", ".join(declared) or "—"
+            errors.append(
+                library.error(
+                    (*at, name), message.format(kind=rule["kind"], name=name, known=known)
+                )
+            )
+    for param in declared.values():
+        if param.name not in params:
+            if param.required:
+                message = _("The rule kind “{kind}” needs the parameter “{name}”.")
+                message = message.format(kind=rule["kind"], name=param.name)
+                errors.append(library.error((*at, param.name), message))
+            continue
+        _param_value_errors(library, param, params[param.name], (*at, param.name), refs, errors)
+
+
+def _param_value_errors(library, param, value: Any, at: Path, refs: dict, errors: list) -> None:
+    if param.shape in (Shape.PARTS, Shape.ROLES, Shape.ELEMENT_TYPES, Shape.TEXTS):
+        if not isinstance(value, list) or len(value) < param.at_least:
+            message = ngettext(
+                "Give a list of at least {count} entry.",
+                "Give a list of at least {count} entries.",
+                param.at_least,
+            ).format(count=param.at_least)
+            errors.append(library.error(at, message))
+            return
+        single = {
+            Shape.PARTS: Shape.PART,
+            Shape.ROLES: Shape.ROLE,
+            Shape.ELEMENT_TYPES: "element_type",
+            Shape.TEXTS: Shape.TEXT,
+        }[param.shape]
+        for number, item in enumerate(value):
+            _one_value_errors(library, single, param, item, (*at, number), refs, errors)
+        return
+    _one_value_errors(library, param.shape, param, value, at, refs, errors)
+
+
+def _one_value_errors(library, shape: str, param, value: Any, at: Path, refs, errors) -> None:
+    if shape == Shape.COUNT:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors.append(library.error(at, _("Give a whole number of at least 1.")))
+        return
+    if not isinstance(value, str):
+        errors.append(library.error(at, _("Give a text.")))
+        return
+    if shape == Shape.PART:
+        _unknown_part(library, at, value, refs[Shape.PART], errors)
+    elif shape == Shape.LINK_TYPE and value not in refs[Shape.LINK_TYPE]:
+        message = _("Unknown link type “{ref}”: no link type in this library has that reference.")
+        errors.append(library.error(at, message.format(ref=value)))
+    elif shape == Shape.ROLE:
+        _unknown_choice(library, at, value, Role, _("Unknown role “{value}”."), errors)
+    elif shape == "element_type":
+        message = _("Unknown element type “{value}”.")
+        _unknown_choice(library, at, value, ElementType, message, errors)
+    elif shape == Shape.CHOICE and value not in param.choices:
+        message = _("Unknown value “{value}”: choose one of {choices}.")
+        errors.append(
+            library.error(at, message.format(value=value, choices=", ".join(param.choices)))
+        )
 
 
 def _check_separation(library: Library, rule: dict, params: dict, at: tuple, errors: list) -> None:
-    """A separation rule names its first role and at least one it is not combined
-    with, and one of the principles function separation knows (§14.6–14.7)."""
-    if len(_list(params.get("roles"))) < 2:
-        message = _("A separation rule names at least two roles: the first, and those it excludes.")
-        errors.append(library.error((*at, "roles"), message))
-    if not isinstance(params.get("principle"), str):
-        errors.append(library.error((*at, "principle"), _("Name the principle of the separation.")))
+    """A separation rule names one of the principles function separation knows
+    (§14.6–14.7); that it names two roles or more, the parameter checks say."""
     message = _("Unknown separation principle “{value}”.")
     _unknown_choice(
         library, (*at, "principle"), params.get("principle"), SeparationPrinciple, message, errors

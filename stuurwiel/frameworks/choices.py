@@ -17,6 +17,13 @@ class RuleKind(models.TextChoices):
     ROLE_SEPARATION = "role_separation", _("Roles are separated")
     SINGLE_OWNER = "single_owner", _("Exactly one owner")
     PERSON_SEPARATION = "person_separation", _("Nobody judges their own work")
+    ELEMENT_TYPE_FITS = "element_type_fits", _("An answer has a type that fits its part")
+    EXCLUSIVE_PARTS = "exclusive_parts", _("An element answers only one of these parts")
+    PARTS_LINKED = "parts_linked", _("Each of these parts is linked")
+    PATH_EXPECTED = "path_expected", _("The parts are linked in order")
+    ELEMENT_RELATED = "element_related", _("Each answer is related to an element of a kind")
+    TYPES_PRESENT = "types_present", _("Each of these kinds of answer is present")
+    CHAIN_COVERED = "chain_covered", _("Every link of the chain is covered")
 
 
 class Provenance(models.TextChoices):

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
+from stuurwiel.core import touch
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.text import clean_version
 from stuurwiel.frameworks.models import Framework, FrameworkPart, LinkType
@@ -42,8 +43,13 @@ _MISSING = object()
 # --- Subjects ------------------------------------------------------------------
 
 
+@transaction.atomic
 def subject_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Subject:
-    return object_create(model=Subject, organisation=organisation, by=by, data=data, reason=reason)
+    subject = object_create(
+        model=Subject, organisation=organisation, by=by, data=data, reason=reason
+    )
+    touch.subjects_touched(organisation=organisation, subject_ids=[subject.pk])
+    return subject
 
 
 #: What a service's subject takes from its service (services.service_update keeps
@@ -79,7 +85,9 @@ def subject_update(
             raise ValidationError(managed, code="managed_by_service")
     if "frameworks" in data:
         _check_frameworks_still_cover_elements(subject=instance, frameworks=data["frameworks"])
-    return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    subject = object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    touch.subjects_touched(organisation=subject.organisation, subject_ids=[subject.pk])
+    return subject
 
 
 @transaction.atomic
@@ -154,7 +162,11 @@ def element_create(*, organisation, by, data: dict[str, Any], reason: str = "") 
         data["parts"] = _parts_resolve(data["parts"])
     _check_own(organisation, subject=data.get("subject"))
     _check_parts_fit_subject(subject=data.get("subject"), parts=data.get("parts", []))
-    return object_create(model=Element, organisation=organisation, by=by, data=data, reason=reason)
+    element = object_create(
+        model=Element, organisation=organisation, by=by, data=data, reason=reason
+    )
+    touch.subjects_touched(organisation=organisation, subject_ids=[element.subject_id])
+    return element
 
 
 @transaction.atomic
@@ -173,7 +185,11 @@ def element_update(
         parts = list(instance.parts.select_related("framework"))
     if "parts" in data or "subject" in data:
         _check_parts_fit_subject(subject=subject, parts=parts)
-    return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    near = _subjects_near([instance.pk]) | {instance.subject_id}
+    element = object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    near.add(element.subject_id)
+    touch.subjects_touched(organisation=element.organisation, subject_ids=near)
+    return element
 
 
 def element_classify(
@@ -207,6 +223,7 @@ def element_delete(*, instance: Element, by, version=None, reason: str = "") -> 
         name=instance
     )
     before = [(relation, snapshot(relation)) for relation in relations]
+    near = _subjects_near([fresh.pk]) | {fresh.subject_id}
     Relation.objects.filter(pk__in=[relation.pk for relation in relations]).delete()
     for relation, values in before:
         change_record(
@@ -218,6 +235,22 @@ def element_delete(*, instance: Element, by, version=None, reason: str = "") -> 
             organisation=relation.organisation,
         )
     object_delete(instance=instance, by=by, version=version, reason=reason)
+    touch.subjects_touched(organisation=fresh.organisation, subject_ids=near)
+
+
+def _subjects_near(element_ids: list[int]) -> set[int | None]:
+    """The subjects of the elements related to ``element_ids`` (one query): a
+    change of an element changes what the rules find in its neighbours' subjects."""
+    rows = Relation.objects.filter(Q(source_id__in=element_ids) | Q(target_id__in=element_ids))
+    return {
+        subject
+        for pair in rows.values_list("source__subject_id", "target__subject_id")
+        for subject in pair
+    }
+
+
+def _relation_subjects(*elements) -> list[int | None]:
+    return [getattr(element, "subject_id", None) for element in elements]
 
 
 def _parts_resolve(parts: Iterable) -> list[FrameworkPart]:
@@ -285,7 +318,13 @@ def _check_link_types_still_answered(*, element: Element, parts: list[FrameworkP
 @transaction.atomic
 def relation_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> Relation:
     _check_relation(organisation=organisation, values=data)
-    return object_create(model=Relation, organisation=organisation, by=by, data=data, reason=reason)
+    relation = object_create(
+        model=Relation, organisation=organisation, by=by, data=data, reason=reason
+    )
+    touch.subjects_touched(
+        organisation=organisation, subject_ids=_relation_subjects(relation.source, relation.target)
+    )
+    return relation
 
 
 @transaction.atomic
@@ -295,11 +334,20 @@ def relation_update(
     fields = ("source", "target", "relation_type", "link_type")
     values = {name: data.get(name, getattr(instance, name)) for name in fields}
     _check_relation(organisation=instance.organisation, values=values)
-    return object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    before = _relation_subjects(instance.source, instance.target)
+    relation = object_update(instance=instance, by=by, data=data, version=version, reason=reason)
+    touch.subjects_touched(
+        organisation=relation.organisation,
+        subject_ids=[*before, *_relation_subjects(relation.source, relation.target)],
+    )
+    return relation
 
 
+@transaction.atomic
 def relation_delete(*, instance: Relation, by, version=None, reason: str = "") -> None:
+    ends = _relation_subjects(instance.source, instance.target)
     object_delete(instance=instance, by=by, version=version, reason=reason)
+    touch.subjects_touched(organisation=instance.organisation, subject_ids=ends)
 
 
 def _check_relation(*, organisation, values: dict[str, Any]) -> None:

@@ -66,6 +66,8 @@ _STAFF_READS = {
     "parties.view": ORG,
     "frameworks.view": ORG,
     "graph.view": ORG,
+    # The coherence findings of the subjects (a finding lies in its subject's scope).
+    "coherence.view": ORG,
     "services.view": ORG,
     "services.catalogue": ORG,
     "agreements.view": ORG,

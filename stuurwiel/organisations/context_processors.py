@@ -11,6 +11,7 @@ def _menu(access) -> dict[str, bool]:
     from stuurwiel.calendars.models import BusinessCalendar
     from stuurwiel.calls.models import Call
     from stuurwiel.changelog.models import ChangeLogEntry
+    from stuurwiel.coherence.models import Finding
     from stuurwiel.graph.models import Element, Relation, Subject
     from stuurwiel.notifications.models import NotificationSetting
     from stuurwiel.organisations.models import Membership
@@ -25,6 +26,7 @@ def _menu(access) -> dict[str, bool]:
         "agreements": ("agreements.view", Agreement),
         "priorities": ("agreements.view", PriorityCell),
         "subjects": ("graph.view", Subject),
+        "coherence": ("coherence.view", Finding),
         "elements": ("graph.view", Element),
         "relations": ("graph.view", Relation),
         "teams": ("parties.view", Team),

@@ -29,6 +29,7 @@ from rest_framework.authtoken.models import Token
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
+from stuurwiel.core import touch
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text, clean_version
 from stuurwiel.organisations import access
@@ -274,6 +275,7 @@ def _membership_add(
         RoleAssignment(membership=membership, role=role, subject=subject)
         for (role, _subject_id), subject in wanted.items()
     )
+    _roles_touched(organisation, {subject_id for _role, subject_id in wanted})
     change_record(
         instance=membership,
         action=ChangeAction.CREATE,
@@ -473,6 +475,8 @@ def membership_roles_set(
     )
     fresh.version += 1
     fresh.save(update_fields=["version", "updated_at"])
+    changed = set(wanted).symmetric_difference(current)
+    _roles_touched(fresh.organisation, {subject_id for _role, subject_id in changed})
     change_record(
         instance=fresh,
         action=ChangeAction.UPDATE,
@@ -482,6 +486,18 @@ def membership_roles_set(
         reason=reason,
     )
     return fresh
+
+
+def _roles_touched(organisation: Organisation, subject_ids: set[int | None]) -> None:
+    """Roles held for these subjects changed (``None``: organisation-wide, which
+    touches every subject): what is derived from who holds which role follows."""
+    if None in subject_ids:
+        from stuurwiel.graph.models import Subject
+
+        subject_ids = set(
+            Subject.objects.filter(organisation=organisation).values_list("pk", flat=True)
+        )
+    touch.subjects_touched(organisation=organisation, subject_ids=subject_ids)
 
 
 def _membership_active_set(
@@ -498,6 +514,10 @@ def _membership_active_set(
     fresh.is_active = active
     fresh.version += 1
     fresh.save(update_fields=["is_active", "version", "updated_at"])
+    _roles_touched(
+        fresh.organisation,
+        set(RoleAssignment.objects.filter(membership=fresh).values_list("subject_id", flat=True)),
+    )
     change_record(
         instance=fresh,
         action=ChangeAction.UPDATE,

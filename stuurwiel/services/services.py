@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import actor_name, change_record, snapshot
+from stuurwiel.core import touch
 from stuurwiel.core.exceptions import ConflictError, ProtectedError
 from stuurwiel.core.text import clean_text, clean_version
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph import services as graph_services
 from stuurwiel.graph.choices import SubjectKind, SubjectStatus
 from stuurwiel.organisations import access
+from stuurwiel.organisations.models import Organisation
 from stuurwiel.organisations.roles import USM_URN
 from stuurwiel.organisations.writes import (
     check_fields,
@@ -111,6 +113,10 @@ def service_design_changed(*, service_id: int) -> None:
     UPDATE, and on PostgreSQL it waits for an approval deciding at that moment
     (which holds the service's row), so that approval is outdated at once."""
     Service.objects.filter(pk=service_id).update(design_version=F("design_version") + 1)
+    # What the coherence rules find in the service's chain follows the design.
+    row = Service.objects.filter(pk=service_id).values_list("organisation", "subject_id").first()
+    if row is not None:
+        touch.subjects_touched(organisation=Organisation(pk=row[0]), subject_ids=[row[1]])
 
 
 def _subject_follow(service: Service, *, by, reason: str = "") -> None:

@@ -54,6 +54,23 @@ def _set(path, value):
     return change
 
 
+def _link_rule(params):
+    """A change that adds a third rule, of kind ``link_expected``, with ``params``."""
+
+    def change(data):
+        data["coherence_rules"].append(
+            {
+                "ref_id": "linked",
+                "kind": "link_expected",
+                "severity": "info",
+                "message": {"nl": "Verbind ze.", "en": "Link them."},
+                "params": params,
+            }
+        )
+
+    return change
+
+
 def _drop(path):
     def change(data):
         target = data
@@ -108,7 +125,7 @@ CASES = {
     "role separation without roles": (
         _drop(("coherence_rules", 1, "params", "roles")),
         "coherence_rules[1].params.roles",
-        "required",
+        "needs the parameter “roles”",
     ),
     "duplicate part reference": (
         lambda data: data["parts"].append(
@@ -173,19 +190,34 @@ CASES = {
         "Unknown part “ghost”",
     ),
     "unresolved rule link type": (
-        _set(("coherence_rules", 0, "params", "link_type"), "ghost-link"),
-        "coherence_rules[0].params.link_type",
+        _link_rule({"link_type": "ghost-link"}),
+        "coherence_rules[2].params.link_type",
         "Unknown link type “ghost-link”",
     ),
     "unresolved rule source": (
-        _set(("coherence_rules", 0, "params", "source"), "ghost"),
-        "coherence_rules[0].params.source",
+        _link_rule({"link_type": "sturing-resultaat", "source": "ghost"}),
+        "coherence_rules[2].params.source",
         "Unknown part “ghost”",
     ),
     "unresolved rule target": (
-        _set(("coherence_rules", 0, "params", "target"), "ghost"),
-        "coherence_rules[0].params.target",
+        _link_rule({"link_type": "sturing-resultaat", "target": "ghost"}),
+        "coherence_rules[2].params.target",
         "Unknown part “ghost”",
+    ),
+    "parameter the rule kind does not take": (
+        _set(("coherence_rules", 0, "params", "link_type"), "sturing-resultaat"),
+        "coherence_rules[0].params.link_type",
+        "takes no parameter “link_type”",
+    ),
+    "parameter of the wrong shape": (
+        _link_rule({"link_type": "sturing-resultaat", "each": "both"}),
+        "coherence_rules[2].params.each",
+        "Unknown value “both”",
+    ),
+    "list parameter given as one value": (
+        _set(("coherence_rules", 0, "params", "parts"), "sturing"),
+        "coherence_rules[0].params.parts",
+        "Expected a list",
     ),
 }
 

@@ -22,6 +22,7 @@ AREAS = {
     "parties",
     "frameworks",
     "graph",
+    "coherence",
     "changelog",
     "services",
     "agreements",

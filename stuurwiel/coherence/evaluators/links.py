@@ -1,0 +1,147 @@
+"""Rules about the links between the answers: expected links, parts linked to
+each other, a path of parts, and answers related to a kind of element."""
+
+from __future__ import annotations
+
+from stuurwiel.coherence.evaluators.base import (
+    Case,
+    Draft,
+    Result,
+    answers,
+    classified_under,
+    evaluator,
+    out_of_scope,
+)
+from stuurwiel.frameworks.choices import RuleKind
+
+
+def _realises(case: Case, edge, link, other_part) -> bool:
+    """An edge realises the link when it is recorded as that link, or is a
+    relation of the link's type to an element answering the other part."""
+    other, relation_type, link_type = edge
+    if link_type == link.id:
+        return True
+    return relation_type == link.relation_type and classified_under(case, other, other_part)
+
+
+@evaluator(RuleKind.LINK_EXPECTED)
+def link_expected(case: Case) -> Result:
+    """Each element answering one end of the link type (its "to" end unless the
+    rule says ``each: from``) has such a link to an element answering the other
+    end. Not checked while nothing answers that end."""
+    result = Result()
+    link = case.book.link_by_ref.get((case.rule.framework_id, case.params.get("link_type")))
+    if link is None or out_of_scope(case):
+        return result
+    each = case.params.get("each", "to")
+    if each == "from":
+        side, other, edges = link.source_part_id, link.target_part_id, case.facts.outgoing
+    else:
+        side, other, edges = link.target_part_id, link.source_part_id, case.facts.incoming
+    side_part, other_part = case.book.parts[side], case.book.parts[other]
+    for element_id in answers(case, side_part):
+        result.checks += 1
+        if not any(_realises(case, e, link, other_part) for e in edges.get(element_id, ())):
+            result.fail(
+                Draft(
+                    f"element:{element_id}",
+                    {"element": element_id, "link_type": link.id, "each": each, "other": other},
+                    part_id=side,
+                    element_id=element_id,
+                )
+            )
+    return result
+
+
+def _linked(case: Case, sources: set[int], targets: list[int]) -> bool:
+    """Whether some relation runs from one of ``sources`` to one of ``targets``."""
+    incoming = case.facts.incoming
+    return any(edge[0] in sources for target in targets for edge in incoming.get(target, ()))
+
+
+def _answers_anywhere(case: Case, part, near: list[int]) -> set[int]:
+    """The elements answering ``part`` among the subject's own and the loaded
+    neighbours of ``near`` (a principle may sit in another subject)."""
+    found = set(answers(case, part))
+    for element_id in near:
+        for other, _type, _link in case.facts.incoming.get(element_id, ()):
+            if classified_under(case, other, part):
+                found.add(other)
+    return found
+
+
+@evaluator(RuleKind.PARTS_LINKED)
+def parts_linked(case: Case) -> Result:
+    """For each ``to`` part that the subject answers, some element answering the
+    ``from`` part relates to one of its answers (IDM: principles bound every
+    domain)."""
+    result = Result()
+    source = case.part("from")
+    if source is None:
+        return result
+    for part in case.parts("to"):
+        targets = answers(case, part)
+        if not targets:
+            continue
+        result.checks += 1
+        if not _linked(case, _answers_anywhere(case, source, targets), targets):
+            result.fail(
+                Draft(f"part:{part.id}", {"from": source.id, "to": part.id}, part_id=part.id)
+            )
+    return result
+
+
+@evaluator(RuleKind.PATH_EXPECTED)
+def path_expected(case: Case) -> Result:
+    """The listed parts are linked in order: for each step, an answer of the one
+    relates to an answer of the next. A step with an unanswered end breaks too."""
+    result = Result()
+    parts = case.parts()
+    for here, after in zip(parts, parts[1:], strict=False):
+        result.checks += 1
+        sources, targets = set(answers(case, here)), answers(case, after)
+        if sources and targets and _linked(case, sources, targets):
+            continue
+        result.fail(
+            Draft(
+                f"step:{here.id}-{after.id}",
+                {
+                    "from": here.id,
+                    "to": after.id,
+                    "unanswered": [p.id for p, a in ((here, sources), (after, targets)) if not a],
+                },
+                part_id=after.id,
+            )
+        )
+    return result
+
+
+@evaluator(RuleKind.ELEMENT_RELATED)
+def element_related(case: Case) -> Result:
+    """Each answer to the listed parts is related (either way) to an element of
+    one of the listed types (Optimum: a result has a criterion for when it is
+    good, a measure; it contributes to a goal)."""
+    result = Result()
+    wanted = set(case.params.get("element_types", ()))
+    facts = case.facts
+    seen: set[int] = set()
+    for part in case.parts():
+        for element_id in answers(case, part):
+            if element_id in seen:
+                continue
+            seen.add(element_id)
+            result.checks += 1
+            ends = [e[0] for e in facts.outgoing.get(element_id, ())]
+            ends += [e[0] for e in facts.incoming.get(element_id, ())]
+            if not any(
+                end in facts.elements and facts.elements[end].element_type in wanted for end in ends
+            ):
+                result.fail(
+                    Draft(
+                        f"element:{element_id}",
+                        {"element": element_id, "types": sorted(wanted)},
+                        part_id=part.id,
+                        element_id=element_id,
+                    )
+                )
+    return result

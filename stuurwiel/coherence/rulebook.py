@@ -1,0 +1,138 @@
+"""The loaded libraries as the engine reads them: parts, link types and rules by
+id and by reference, worked out once per loaded content (installation-wide data
+that only the loader writes) and shared read-only by every evaluation."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from stuurwiel.frameworks.models import CoherenceRule, Framework, FrameworkPart, LinkType
+
+
+@dataclass(frozen=True)
+class PartFact:
+    id: int
+    framework_id: int
+    ref_id: str
+    parent_id: int | None
+    element_types: frozenset[str]
+    assessable: bool
+    cadence_months: int | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkFact:
+    id: int
+    framework_id: int
+    ref_id: str
+    source_part_id: int
+    target_part_id: int
+    relation_type: str
+
+
+@dataclass(frozen=True)
+class RuleFact:
+    id: int
+    framework_id: int
+    ref_id: str
+    kind: str
+    severity: str
+    params: dict
+
+
+@dataclass
+class Rulebook:
+    parts: dict[int, PartFact] = field(default_factory=dict)
+    part_by_ref: dict[tuple[int, str], PartFact] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    links: dict[int, LinkFact] = field(default_factory=dict)
+    link_by_ref: dict[tuple[int, str], LinkFact] = field(default_factory=dict)
+    rules: dict[int, list[RuleFact]] = field(default_factory=lambda: defaultdict(list))
+    framework_of_urn: dict[str, int] = field(default_factory=dict)
+
+    def part(self, framework_id: int, ref_id: str) -> PartFact | None:
+        return self.part_by_ref.get((framework_id, ref_id))
+
+    def parts_named(self, framework_id: int, refs) -> list[PartFact]:
+        found = (self.part(framework_id, ref) for ref in refs or ())
+        return [part for part in found if part is not None]
+
+    def below(self, part_id: int) -> list[int]:
+        """The part and every part under it."""
+        found, todo = [], [part_id]
+        while todo:
+            current = todo.pop()
+            found.append(current)
+            todo.extend(self.children.get(current, ()))
+        return found
+
+
+_KEPT: dict[str, tuple[tuple, Rulebook]] = {}
+_LOCK = threading.Lock()
+
+
+def rulebook() -> Rulebook:
+    """The rulebook of the loaded libraries; one query when nothing was reloaded."""
+    key = tuple(Framework.objects.order_by("pk").values_list("pk", "content_hash", "loaded_at"))
+    kept = _KEPT.get("all")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    book = _build()
+    with _LOCK:
+        _KEPT["all"] = (key, book)
+    return book
+
+
+def forget() -> None:
+    _KEPT.clear()
+
+
+def _build() -> Rulebook:
+    book = Rulebook()
+    book.framework_of_urn = dict(Framework.objects.values_list("urn", "pk"))
+    for part in FrameworkPart.objects.only(
+        "pk",
+        "framework_id",
+        "ref_id",
+        "parent_id",
+        "element_types",
+        "assessable",
+        "attributes",
+        "refs",
+    ):
+        months = (part.attributes or {}).get("cadence_months")
+        fact = PartFact(
+            id=part.pk,
+            framework_id=part.framework_id,
+            ref_id=part.ref_id,
+            parent_id=part.parent_id,
+            element_types=frozenset(part.element_types or ()),
+            assessable=part.assessable,
+            cadence_months=months if isinstance(months, int) else None,
+            members=tuple((part.refs or {}).get("members", ())),
+        )
+        book.parts[fact.id] = fact
+        book.part_by_ref[(fact.framework_id, fact.ref_id)] = fact
+        if fact.parent_id is not None:
+            book.children[fact.parent_id].append(fact.id)
+    for link in LinkType.objects.all():
+        fact = LinkFact(
+            link.pk,
+            link.framework_id,
+            link.ref_id,
+            link.source_part_id,
+            link.target_part_id,
+            link.relation_type,
+        )
+        book.links[fact.id] = fact
+        book.link_by_ref[(fact.framework_id, fact.ref_id)] = fact
+    for rule in CoherenceRule.objects.order_by("framework_id", "order"):
+        book.rules[rule.framework_id].append(
+            RuleFact(
+                rule.pk, rule.framework_id, rule.ref_id, rule.kind, rule.severity, rule.params or {}
+            )
+        )
+    return book

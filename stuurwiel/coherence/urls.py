@@ -1,0 +1,10 @@
+from django.urls import path
+
+from stuurwiel.coherence import views
+
+app_name = "coherence"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("subjects/<int:pk>/", views.SubjectFindingsView.as_view(), name="subject_findings"),
+]

@@ -1,0 +1,82 @@
+"""The coherence pages: a subject's findings with their reasoning and a link to
+fix each, and the management overview (scores per subject and framework with
+their trend, the top findings, what changed since the last review)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.generic import TemplateView
+
+from stuurwiel.coherence import display, selectors
+from stuurwiel.coherence.models import Finding
+from stuurwiel.core import clock
+from stuurwiel.graph.models import Subject
+from stuurwiel.organisations import access
+from stuurwiel.web.mixins import OrganisationViewMixin
+
+
+class _CoherenceMixin(OrganisationViewMixin):
+    permission_required = "coherence.view"
+    access_model = Finding
+
+
+class SubjectFindingsView(_CoherenceMixin, TemplateView):
+    template_name = "coherence/subject_findings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subjects = access.restrict(
+            Subject.objects.filter(organisation=self.organisation), self.access
+        )
+        subject = get_object_or_404(subjects, pk=kwargs["pk"])
+        if not access.permitted(self.access, "view", Finding(subject=subject)):
+            raise PermissionDenied
+        findings = display.findings_described(
+            selectors.open_findings(subject=subject), org_slug=self.organisation.slug
+        )
+        groups: dict[str, list] = {}
+        for view in findings:
+            groups.setdefault(str(view.finding.rule.framework.name), []).append(view)
+        context.update(
+            subject=subject,
+            groups=groups,
+            count=len(findings),
+            scores=[
+                s
+                for s in selectors.scores(organisation=self.organisation, member_access=self.access)
+                if s.subject.pk == subject.pk
+            ],
+        )
+        return context
+
+
+class OverviewView(_CoherenceMixin, TemplateView):
+    template_name = "coherence/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = clock.now().date()
+        since = parse_date(self.request.GET.get("since", "") or "") or today - timedelta(days=30)
+        since = min(since, today)
+        since_at = timezone.make_aware(datetime.combine(since, time.min))
+        top = selectors.top_findings(organisation=self.organisation, member_access=self.access)
+        changes = selectors.changes_since(
+            organisation=self.organisation, member_access=self.access, since=since_at
+        )
+        slug = self.organisation.slug
+        context.update(
+            scores=selectors.scores(
+                organisation=self.organisation, member_access=self.access, since=since
+            ),
+            top=display.findings_described(top, org_slug=slug),
+            changes=changes,
+            opened=display.findings_described(changes.opened_rows, org_slug=slug),
+            resolved=display.findings_described(changes.resolved_rows, org_slug=slug),
+            since=since,
+        )
+        return context
