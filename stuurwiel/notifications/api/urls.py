@@ -5,5 +5,9 @@ from stuurwiel.notifications.api import views
 app_name = "notifications-api"
 
 urlpatterns = [
-    path("settings/", views.NotificationSettingsView.as_view(), name="settings"),
+    path(
+        "settings/",
+        views.NotificationSettingsViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="settings",
+    ),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics
+from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -27,8 +27,9 @@ _ERRORS = {
 }
 
 
-class NotificationSettingsView(OrganisationAccessMixin, generics.GenericAPIView):
-    """The switches of the organisation's e-mail notifications, one per kind."""
+class NotificationSettingsViewSet(OrganisationAccessMixin, viewsets.GenericViewSet):
+    """The switches of the organisation's e-mail notifications, one per kind (one
+    object per organisation: ``retrieve`` and ``partial_update`` without an id)."""
 
     # Organisation-wide settings, as on the page: a role scoped to one subject
     # does not reach them (the access layer judges by this model).
@@ -36,6 +37,10 @@ class NotificationSettingsView(OrganisationAccessMixin, generics.GenericAPIView)
     serializer_class = NotificationSettingsSerializer
     pagination_class = None
     filter_backends: list = []
+    action_permissions = {
+        "retrieve": "notifications.manage",
+        "partial_update": "notifications.manage",
+    }
 
     def required_permission(self, request) -> str:
         return "notifications.manage"
@@ -48,7 +53,7 @@ class NotificationSettingsView(OrganisationAccessMixin, generics.GenericAPIView)
         return response
 
     @extend_schema(parameters=[ORG_PARAMETER], responses={200: NotificationSettingsSerializer})
-    def get(self, request, *args, **kwargs):
+    def retrieve(self, request, *args, **kwargs):
         return self._answer()
 
     @extend_schema(
@@ -60,7 +65,7 @@ class NotificationSettingsView(OrganisationAccessMixin, generics.GenericAPIView)
             **_ERRORS,
         },
     )
-    def patch(self, request, *args, **kwargs):
+    def partial_update(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = serializer.validated_data.get("version")
