@@ -224,3 +224,13 @@ def test_other_failures_keep_the_endpoint_on(world, endpoint_for, receiver):
     endpoint.refresh_from_db()
     assert endpoint.active and endpoint.disabled_at is None
     assert WebhookDelivery.objects.get().status == DeliveryStatus.PENDING
+
+
+def test_an_https_address_is_called_over_tls_to_the_checked_address(receiver):
+    """The receiver speaks plain HTTP: a TLS handshake with it fails, so the
+    pinned HTTPS connection really does TLS (and never falls back to plain)."""
+    from stuurwiel.webhooks import transport
+
+    answer = transport.post(receiver.url.replace("http://", "https://"), body="{}", headers={})
+    assert answer.status_code is None and not answer.ok
+    assert "SSL" in answer.error
