@@ -241,3 +241,8 @@ LOGGING = {
 # runs them; finished jobs are pruned after STUURWIEL_JOBS_KEEP_DAYS days.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 STUURWIEL_JOBS_KEEP_DAYS = env_int("STUURWIEL_JOBS_KEEP_DAYS", 14)
+
+# Webhooks go to public addresses only; this comma-separated list of host names,
+# addresses or networks (CIDR) may be reached besides (e.g. a receiver inside
+# the organisation's network). Empty by default: see stuurwiel.webhooks.addresses.
+STUURWIEL_WEBHOOK_ALLOW_HOSTS = env_list("STUURWIEL_WEBHOOK_ALLOW_HOSTS", [])

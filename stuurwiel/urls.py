@@ -33,6 +33,7 @@ api_org_patterns = [
     path("calendars/", include("stuurwiel.calendars.api.urls")),
     path("calls/", include("stuurwiel.calls.api.urls")),
     path("dashboard/", include("stuurwiel.dashboard.api.urls")),
+    path("notifications/", include("stuurwiel.notifications.api.urls")),
 ]
 
 urlpatterns = [

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from stuurwiel.calls.choices import Channel, ImpactLevel, RelationKind
+from stuurwiel.calls.choices import Channel, HandBackOutcome, ImpactLevel, RelationKind
 from stuurwiel.workflow.definition import CallType, Definition
 
 #: The front doors of the desk (the portal, the API and monitoring have their own).
@@ -181,6 +181,19 @@ class HandOverForm(VersionForm):
     def __init__(self, *args, links, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_link"].queryset = links
+
+
+class HandBackForm(VersionForm):
+    """A supplier hands the call back to the link it came from, with its outcome."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=HandBackOutcome.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What was done, or what is needed"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class EscalateForm(VersionForm):

@@ -35,6 +35,21 @@ def _previous_link(call: Call):
     return None
 
 
+def hand_back_allowed(call: Call, by, member_access: access.Access | None = None) -> bool:
+    """Whether ``by`` may hand ``call`` back: the call is open and held by a
+    supplier link, ``by`` may work on it (the access layer) and is staff of that
+    supplier. The page shows the form on this; the service refuses on it."""
+    return call.status != CallStatus.CLOSED and _held_by_suppliers_staff(call, by, member_access)
+
+
+def _held_by_suppliers_staff(call: Call, by, member_access: access.Access | None) -> bool:
+    link = call.current_link
+    if link is None or link.supplier_id is None:
+        return False
+    member_access = member_access or access.access_for(by, call.organisation)
+    return access.permitted(member_access, "work", call) and routing.is_member(link, by)
+
+
 @transaction.atomic
 def call_hand_back(*, call: Call, by, version: int, outcome: str, text: str) -> Call:
     """Hand the call back from the supplier link that holds it to the link it
@@ -45,13 +60,7 @@ def call_hand_back(*, call: Call, by, version: int, outcome: str, text: str) -> 
     text = _text(text, field="text", max_length=TEXT_MAX, required=True)
     fresh = _locked(call, version)
     link = fresh.current_link
-    member_access = access.access_for(by, fresh.organisation)
-    if (
-        link is None
-        or link.supplier_id is None
-        or not access.permitted(member_access, "work", fresh)
-        or not routing.is_member(link, by)
-    ):
+    if not _held_by_suppliers_staff(fresh, by, None):
         raise CallActionRefused(
             _("Only the supplier that holds the call hands it back."), "not_holding_supplier"
         )
@@ -82,4 +91,4 @@ def call_hand_back(*, call: Call, by, version: int, outcome: str, text: str) -> 
     return fresh
 
 
-__all__ = ["call_hand_back"]
+__all__ = ["call_hand_back", "hand_back_allowed"]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/assign/", call.CallAssignView.as_view(), name="call_assign"),
     path("<int:pk>/coordinate/", call.CallCoordinateView.as_view(), name="call_coordinate"),
     path("<int:pk>/hand-over/", call.CallHandOverView.as_view(), name="call_hand_over"),
+    path("<int:pk>/hand-back/", call.CallHandBackView.as_view(), name="call_hand_back"),
     path("<int:pk>/escalate/", call.CallEscalateView.as_view(), name="call_escalate"),
     path("<int:pk>/comment/", call.CallCommentView.as_view(), name="call_comment"),
     path("<int:pk>/attachments/", call.CallAttachmentAddView.as_view(), name="call_attach"),

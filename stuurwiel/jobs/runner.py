@@ -13,8 +13,10 @@ the jobs wait as rows in the database, so no broker and no extra server are need
 - :func:`jobs_prune`: forget finished jobs older than N days (a periodic job).
 - :func:`worker_loop`: what ``stuurwiel worker`` runs until it is stopped.
 
-Limits: a job runs at least once, not exactly once (a worker killed while a job
-runs leaves it marked running); the jobs here are written to be safe to repeat.
+Limits: a job runs at least once, not exactly once; the jobs here are written to be
+safe to repeat. A worker killed while a job runs leaves it marked running until
+a later round finds it past its allowed time (:mod:`stuurwiel.jobs.limits`): then
+it is marked failed and, if its task allows, enqueued again.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.db import connections, transaction
 from django.utils.crypto import get_random_string
 
 from stuurwiel.core import clock
+from stuurwiel.jobs.limits import jobs_expire_overdue
 from stuurwiel.jobs.models import PeriodicSchedule
 
 try:  # Django 6 has the tasks API built in; Django 5.2 takes the backport.
@@ -42,6 +45,7 @@ logger = logging.getLogger("stuurwiel.jobs")
 
 __all__ = [
     "enqueue_on_commit",
+    "jobs_expire_overdue",
     "jobs_prune",
     "periodic_enqueue_due",
     "run_pending_jobs",
@@ -166,6 +170,7 @@ def worker_loop(
     ran = 0
     while True:
         _fresh_connections()
+        jobs_expire_overdue()
         due = periodic_enqueue_due(schedule)
         done = run_pending_jobs()
         ran += done

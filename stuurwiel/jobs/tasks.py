@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from stuurwiel.jobs.limits import job_limit
 from stuurwiel.jobs.runner import jobs_prune, task
 
 
+# A sweep takes seconds; one still "running" after 5 minutes died with its worker
+# (the next minute's run catches up, so no retry).
+@job_limit(timeout=timedelta(minutes=5))
 @task()
 def clock_sweep_job() -> dict:
     """Every minute: the call clocks up to now, and their 75 % / 100 % warnings

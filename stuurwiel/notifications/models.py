@@ -33,6 +33,24 @@ class NotificationSetting(models.Model):
         return f"{self.organisation_id} {self.kind}: {'on' if self.enabled else 'off'}"
 
 
+class NotificationSettingsVersion(models.Model):
+    """The optimistic-lock version of an organisation's switches taken as a whole
+    (the API's ``version``/``ETag``): it moves on with every change of any kind,
+    so a writer quoting an older version gets a conflict. No row: version 1."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("notification settings version")
+        verbose_name_plural = _("notification settings versions")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: v{self.version}"
+
+
 class Notification(models.Model):
     """One e-mail to one recipient (the outbox): written in the transaction of
     the event it is about, sent by a background job after the commit, retried

@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from stuurwiel.notifications.choices import NotificationKind
-from stuurwiel.notifications.models import Notification, NotificationSetting
+from stuurwiel.notifications.models import (
+    Notification,
+    NotificationSetting,
+    NotificationSettingsVersion,
+)
 
 
 def kinds_enabled(organisation) -> dict[str, bool]:
@@ -14,6 +18,16 @@ def kinds_enabled(organisation) -> dict[str, bool]:
         NotificationSetting.objects.filter(organisation=organisation).values_list("kind", "enabled")
     )
     return {kind: stored.get(kind, True) for kind in NotificationKind.values}
+
+
+def settings_version(organisation) -> int:
+    """The version of the organisation's switches (1 until the first change)."""
+    stored = (
+        NotificationSettingsVersion.objects.filter(organisation=organisation)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return stored or 1
 
 
 def recent_notifications(organisation, *, limit: int = 50) -> QuerySet[Notification]:

@@ -9,12 +9,18 @@ from datetime import datetime, timedelta
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record
 from stuurwiel.core import clock
+from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.notifications.choices import NotificationKind, NotificationStatus
-from stuurwiel.notifications.models import Notification, NotificationSetting
+from stuurwiel.notifications.models import (
+    Notification,
+    NotificationSetting,
+    NotificationSettingsVersion,
+)
 
 logger = logging.getLogger("stuurwiel.notifications")
 
@@ -28,10 +34,23 @@ def retry_pause(attempts: int) -> timedelta:
     return timedelta(minutes=5 * 2 ** max(attempts - 1, 0))
 
 
+def _settings_version_locked(organisation) -> NotificationSettingsVersion:
+    """The organisation's settings version row, locked for this transaction."""
+    NotificationSettingsVersion.objects.get_or_create(organisation=organisation)
+    return NotificationSettingsVersion.objects.select_for_update().get(organisation=organisation)
+
+
 @transaction.atomic
-def notification_settings_set(*, organisation, enabled: dict[str, bool], by) -> list[str]:
+def notification_settings_set(
+    *, organisation, enabled: dict[str, bool], by, version: int | None = None
+) -> list[str]:
     """Switch kinds on or off for ``organisation``; the kinds that changed (each
-    change is in the change log)."""
+    change is in the change log). With ``version`` (what the writer read), a
+    :class:`~stuurwiel.core.exceptions.ConflictError` if the switches changed since;
+    any change moves the version on."""
+    stored = _settings_version_locked(organisation)
+    if version is not None and version != stored.version:
+        raise ConflictError(stored.version)
     current = {
         row.kind: row for row in NotificationSetting.objects.filter(organisation=organisation)
     }
@@ -55,6 +74,14 @@ def notification_settings_set(*, organisation, enabled: dict[str, bool], by) -> 
             after={"kind": kind, "enabled": row.enabled},
         )
         changed.append(kind)
+    if changed:
+        # The row is locked, but the UPDATE still names the version read: on SQLite
+        # (no row locks) a writer that read the same version in parallel loses here.
+        moved = NotificationSettingsVersion.objects.filter(
+            pk=stored.pk, version=stored.version
+        ).update(version=F("version") + 1)
+        if not moved:
+            raise ConflictError(stored.version + 1)
     return changed
 
 

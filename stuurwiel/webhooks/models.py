@@ -41,10 +41,19 @@ class WebhookEndpoint(OrganisationOwnedModel):
         help_text=_("Only the calls handed to this supplier link."),
     )
     url = models.URLField(_("address (URL)"), max_length=500)
-    # The signing secret, ``whsec_<base64>``; made by the server, shown once.
+    # The signing secret, ``whsec_<base64>``; made by the server, shown once,
+    # rotatable. Stored as is: signing needs the secret itself (it is the HMAC
+    # key, so it cannot be hashed), and encrypting it at rest needs an AEAD
+    # cipher the standard library does not have (``cryptography`` is no
+    # dependency of Stuurwiel); never in the change log, never on a page again.
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)
     active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
+    # Set when the receiver answered 410 Gone ("this endpoint no longer exists"):
+    # the endpoint was switched off then, without anyone's action. Switching it
+    # on again clears them.
+    disabled_at = models.DateTimeField(_("switched off at"), null=True, blank=True)
+    disabled_reason = models.CharField(_("why switched off"), max_length=300, blank=True)
 
     url_namespace = "webhooks"
     url_prefix = "endpoint"

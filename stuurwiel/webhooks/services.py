@@ -13,7 +13,9 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
@@ -23,7 +25,7 @@ from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text, clean_version
 from stuurwiel.organisations import access
 from stuurwiel.organisations.writes import check_fields, lock_fresh
-from stuurwiel.webhooks import signing, transport
+from stuurwiel.webhooks import addresses, signing, transport
 from stuurwiel.webhooks.choices import DeliveryStatus
 from stuurwiel.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -50,6 +52,15 @@ def _reason(reason: Any) -> str:
     return clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH)
 
 
+def _url_check(endpoint: WebhookEndpoint) -> None:
+    """Refuse an address that reaches a non-public host (see
+    :mod:`stuurwiel.webhooks.addresses`); checked again at every attempt."""
+    try:
+        addresses.check_url(endpoint.url)
+    except addresses.AddressRefused as exc:
+        raise ValidationError({"url": exc.message}, code="not_public") from exc
+
+
 @transaction.atomic
 def endpoint_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> WebhookEndpoint:
     """A new endpoint with a new secret (the caller shows it once)."""
@@ -57,6 +68,7 @@ def endpoint_create(*, organisation, by, data: dict[str, Any], reason: str = "")
     endpoint = WebhookEndpoint(organisation=organisation, secret=signing.secret_generate(), **data)
     access.require(by=by, organisation=organisation, action="manage", obj=endpoint)
     endpoint.full_clean()
+    _url_check(endpoint)
     endpoint.save()
     change_record(
         instance=endpoint,
@@ -88,6 +100,10 @@ def endpoint_update(
     for name, value in data.items():
         setattr(fresh, name, value)
     fresh.full_clean()
+    if "url" in data:
+        _url_check(fresh)
+    if fresh.active:  # switched on again: the 410 that switched it off is history
+        fresh.disabled_at, fresh.disabled_reason = None, ""
     fresh.version += 1
     fresh.save()
     change_record(
@@ -177,8 +193,36 @@ def webhook_deliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     )
     answer = transport.post(endpoint.url, body=body, headers=headers)
     _after_attempt(delivery, answer, now)
+    if answer.status_code == GONE:
+        # "This endpoint is gone": no retries, and nothing more is sent there.
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        _endpoint_gone(endpoint, now)
     delivery.save(update_fields=_RECORDED)
     return delivery
+
+
+#: The receiver's answer that switches its endpoint off (Standard Webhooks: a
+#: receiver that answers 410 Gone wants no more messages).
+GONE = 410
+
+
+def _endpoint_gone(endpoint: WebhookEndpoint, now: datetime) -> None:
+    """Switch the endpoint off after a 410, recorded on it and in the change log."""
+    switched = WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(
+        active=False, disabled_at=now, disabled_reason="HTTP 410 Gone", version=F("version") + 1
+    )
+    if not switched:
+        return  # another attempt switched it off first
+    endpoint.refresh_from_db(fields=["active", "disabled_at", "disabled_reason", "version"])
+    change_record(
+        instance=endpoint,
+        action=ChangeAction.UPDATE,
+        by=None,
+        before={"active": True},
+        after={"active": False},
+        reason=_("The receiver answered 410 Gone: it takes no more messages."),
+        actor_repr=_("the webhook sender"),
+    )
 
 
 def webhook_deliveries_due(*, now: datetime | None = None) -> int:
@@ -236,6 +280,7 @@ def delivery_retry(*, delivery: WebhookDelivery, by) -> WebhookDelivery:
 
 
 __all__ = [
+    "GONE",
     "MAX_ATTEMPTS",
     "RETRY_DELAYS",
     "delivery_retry",

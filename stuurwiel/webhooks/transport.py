@@ -1,13 +1,18 @@
 """One HTTP POST to a receiver, with the standard library: a short timeout, only
-http(s) addresses, and no redirects followed at all (a redirect could send a
-signed message to another host; it counts as a failed attempt instead)."""
+http(s) addresses, only public ones (:mod:`stuurwiel.webhooks.addresses`,
+checked at every attempt and connected to exactly as checked), and no redirects
+followed at all (a redirect could send a signed message to another host; it
+counts as a failed attempt instead)."""
 
 from __future__ import annotations
 
+import http.client
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
+
+from stuurwiel.webhooks.addresses import AddressRefused, Target, resolve_public
 
 TIMEOUT_SECONDS = 5
 ERROR_MAX = 500  # characters of an error kept on the delivery
@@ -27,12 +32,27 @@ class Answer:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # urllib then raises HTTPError with the 3xx code
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the address that was checked, whatever DNS says now."""
+
+    def __init__(self, target: Target, **kwargs) -> None:
+        super().__init__(target.host, target.port, **kwargs)
+        self._address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects())
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """As :class:`_PinnedHTTP`, and the certificate is checked for the host name."""
+
+    def __init__(self, target: Target, **kwargs) -> None:
+        super().__init__(target.host, target.port, context=ssl.create_default_context(), **kwargs)
+        self._address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
 def allowed_url(url: str) -> bool:
@@ -49,18 +69,27 @@ def post(url: str, *, body: str, headers: dict[str, str]) -> Answer:
 
     if not allowed_url(url):
         return answer(None, "refused: only http:// and https:// addresses are called")
-    request = urllib.request.Request(
-        url,
-        data=body.encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
-    )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        target = resolve_public(url)
+    except AddressRefused as exc:
+        return answer(None, f"refused: {exc.message}")
+    except (OSError, ValueError) as exc:
+        return answer(None, f"{type(exc).__name__}: {exc}")
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = kind(target, timeout=TIMEOUT_SECONDS)
+    try:
+        connection.request(
+            "POST",
+            target.path,
+            body=body.encode("utf-8"),
+            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
+        )
+        response = connection.getresponse()
+        response.read(64 * 1024)  # the answer's body is not used; read a little, politely
+        if 200 <= response.status < 300:
             return answer(response.status)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return answer(exc.code, f"HTTP {exc.code} {exc.reason}")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return answer(None, f"{type(exc).__name__}: {reason}")
+        return answer(response.status, f"HTTP {response.status} {response.reason}")
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return answer(None, f"{type(exc).__name__}: {exc}")
+    finally:
+        connection.close()

@@ -14,8 +14,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from stuurwiel.calls import attachments, display, forms, pathdiagram, routing, selectors, services
-from stuurwiel.calls.choices import CallStatus, EventKind
+from stuurwiel.calls import (
+    attachments,
+    display,
+    forms,
+    handback,
+    pathdiagram,
+    routing,
+    selectors,
+    services,
+)
+from stuurwiel.calls.choices import CallStatus, EventKind, HandBackOutcome
 from stuurwiel.calls.facts import member_roles
 from stuurwiel.calls.views.portal import requester_only
 from stuurwiel.core.exceptions import ConflictError
@@ -73,6 +82,9 @@ def call_page(view, call, *, status: int = 200, refusal: str = "", **forms_given
     for event in events:
         event.step_label = display.step_label(definition, event.step)
         event.process_label = display.process_label(definition, event.process)
+        outcome = (event.data or {}).get("outcome")
+        if event.kind == EventKind.HANDED_BACK and outcome in HandBackOutcome.values:
+            event.outcome_label = HandBackOutcome(outcome).label
     roles = member_roles(user, call.organisation, call.service)
     may_coordinate = access.permitted(member_access, "coordinate", call)
     works_here = call.current_link is not None and routing.is_member(call.current_link, user)
@@ -86,6 +98,7 @@ def call_page(view, call, *, status: int = 200, refusal: str = "", **forms_given
     # A supplier is a black box to the chain and the chain to it: it sees its own
     # link's clock, its own files, and neither the chain's path nor its other calls.
     supplier_only = bool(roles) and roles <= {Role.SUPPLIER_USER}
+    black_box = selectors.sees_as_supplier(member_access)
     clocks = [] if portal else selectors.call_clocks(call)
     if supplier_only:
         clocks = [c for c in clocks if c.link_id and c.link.supplier_id is not None]
@@ -113,7 +126,16 @@ def call_page(view, call, *, status: int = 200, refusal: str = "", **forms_given
         "call": call,
         "portal": portal,
         # A supplier is a black box: no requester data, not the requester's words.
-        "black_box": selectors.sees_as_supplier(member_access),
+        "black_box": black_box,
+        # What passed the interface to the supplier's link: its content and the
+        # hand-over's text (the supplier's whole view of the work).
+        "interface_handovers": [
+            e for e in events if e.kind == EventKind.HANDED_OVER and e.to_link_id
+        ]
+        if black_box
+        else [],
+        "may_hand_back": handback.hand_back_allowed(call, user, member_access),
+        "hand_back_form": forms_given.get("hand_back_form") or forms.HandBackForm(initial=version),
         "allowed": [o for o in options if o["option"].allowed],
         "blocked": [] if portal else [o for o in options if not o["option"].allowed],
         "timeline": [e for e in events if e.kind != EventKind.COMMENTED],
@@ -273,6 +295,29 @@ class CallHandOverView(_CallWriteView):
             to_link=data["to_link"],
             version=data["version"],
             reason=data["reason"],
+        )
+
+
+class CallHandBackView(_CallWriteView):
+    """A supplier's user hands the call back to the link it came from."""
+
+    # The service decides (the access layer and the supplier's staff), with its reason.
+    action = "view"
+
+    @property
+    def done_message(self):
+        return _("The call has been handed back.")
+
+    def make_form(self, call, data):
+        return forms.HandBackForm(data)
+
+    def write(self, call, data):
+        return handback.call_hand_back(
+            call=call,
+            by=self.request.user,
+            version=data["version"],
+            outcome=data["outcome"],
+            text=data["text"],
         )
 
 

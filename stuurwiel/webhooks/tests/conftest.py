@@ -17,6 +17,13 @@ from stuurwiel.webhooks import services
 __all__ = ["api_client", "english", "fresh_snapshots"]
 
 
+@pytest.fixture(autouse=True)
+def _local_receivers_allowed(settings):
+    """The test receivers listen on 127.0.0.1, which webhooks may reach only
+    when the allow-list says so (the address tests clear it)."""
+    settings.STUURWIEL_WEBHOOK_ALLOW_HOSTS = ["127.0.0.1"]
+
+
 @pytest.fixture
 def world(org_a, make_member):
     world = build_world(org_a, make_member)
