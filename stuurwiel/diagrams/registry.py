@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from stuurwiel.diagrams import optimum
+from stuurwiel.diagrams import idm, optimum
 from stuurwiel.diagrams.figure import Figure
 from stuurwiel.diagrams.selectors import DiagramContent
 
 DRAWINGS: dict[str, Callable[[DiagramContent], Figure]] = {
     "optimum": optimum.draw,
+    "idm": idm.draw,
 }
 
 
