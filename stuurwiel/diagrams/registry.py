@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from stuurwiel.diagrams import idm, optimum
+from stuurwiel.diagrams import cimo, idm, optimum
 from stuurwiel.diagrams.figure import Figure
 from stuurwiel.diagrams.selectors import DiagramContent
 
 DRAWINGS: dict[str, Callable[[DiagramContent], Figure]] = {
     "optimum": optimum.draw,
     "idm": idm.draw,
+    "missiegedreven": cimo.draw,
 }
 
 
