@@ -124,7 +124,8 @@ def _arrows(figure: Figure) -> None:
         )
     # Back to the problem in context: the last samenhang question.
     bottom = 606
-    d = f"M{REACH[0] + REACH[1] / 2},{bottom - 16} L{REACH[0] + REACH[1] / 2},{bottom} L{150},{bottom} L{150},{TOP + 474}"
+    mid = REACH[0] + REACH[1] / 2
+    d = f"M{mid},{bottom - 16} L{mid},{bottom} L150,{bottom} L150,{TOP + 474}"
     figure.back.append(
         path(
             d,
@@ -168,7 +169,8 @@ def _centre(figure: Figure, content: DiagramContent) -> None:
         )
     figure.back.append(text(40, CENTRE_TOP + 16, _("At the centre"), 14, font_weight=700))
     note = _(
-        "Multiple value creation goes hand in hand with a learning agenda of short- and long-term questions."
+        "Multiple value creation goes hand in hand with a learning agenda "
+        "of short- and long-term questions."
     )
     y = CENTRE_TOP + 22
     for line in fit_lines(note, 220, 12.5, 6):
