@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from stuurwiel.diagrams import cimo, idm, optimum
+from stuurwiel.diagrams import cimo, idm, optimum, usm
 from stuurwiel.diagrams.figure import Figure
 from stuurwiel.diagrams.selectors import DiagramContent
 
@@ -16,6 +16,7 @@ DRAWINGS: dict[str, Callable[[DiagramContent], Figure]] = {
     "optimum": optimum.draw,
     "idm": idm.draw,
     "missiegedreven": cimo.draw,
+    "usm": usm.draw,
 }
 
 
