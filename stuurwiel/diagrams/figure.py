@@ -273,9 +273,11 @@ def _rows(
         items = [(e.name, url, "•", 0, None) for e, url in view.named_elements]
         more, more_url = view.more, view.list_url
     room = max(0, int((bottom - top) // ROW_H))
+    hidden_names: list[str] = []
     if len(items) + (1 if more else 0) > room:
         cut = max(0, room - 1)
         hidden = len(items) - cut
+        hidden_names = [item[0] for item in items[cut:]]
         items = items[:cut]
         more += hidden
         more_url = view.list_url if kind != "children" else view.anchor_url
@@ -300,10 +302,15 @@ def _rows(
     if more:
         cursor += ROW_H
         label = _("+{count} more").format(count=more)
+        title = (
+            ", ".join(hidden_names)
+            if kind == "children"
+            else _("All elements that answer {part}").format(part=view.name)
+        )
         group.links.append(
             Link(
                 more_url,
-                _("All elements that answer {part}").format(part=view.name),
+                title,
                 [
                     text(
                         left + 15,
