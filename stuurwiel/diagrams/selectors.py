@@ -57,6 +57,9 @@ class PartView:
     def name(self) -> str:
         return str(self.part.name)
 
+    def get_status_display(self) -> str:
+        return str(PartStatus(self.status).label)
+
     @property
     def more(self) -> int:
         return self.count - len(self.elements)

@@ -220,6 +220,12 @@ def test_the_page_shows_the_svg_and_the_same_content_as_a_table(
     assert groups > 0 and body.count('<tr class="status-') == groups
     assert _url("subject_diagram_svg", subject, ref_id) + "?download=1" in body
     assert "data-chain-png" in body  # the PNG is made in the browser
+    table = body.split('id="diagram-text"', 1)[1]
+    for view in subject_diagram_content(subject=subject, framework=subject.frameworks.get()).parts:
+        if f'data-part="{view.ref}"' in body:
+            assert f">{escape(view.name)}</a>" in table, view.ref  # the same parts as text
+            for child in view.asked_children:  # and the sub-parts drawn as its rows
+                assert f">{escape(child.name)}</a>" in table, child.ref
 
 
 @pytest.mark.django_db
