@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "stuurwiel.parties",
     "stuurwiel.frameworks",
     "stuurwiel.graph",
+    "stuurwiel.diagrams",
     "stuurwiel.calendars",
     "stuurwiel.services",
     "stuurwiel.agreements",

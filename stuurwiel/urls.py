@@ -11,6 +11,7 @@ org_patterns = [
     path("", include("stuurwiel.organisations.urls")),
     path("parties/", include("stuurwiel.parties.urls")),
     path("model/", include("stuurwiel.graph.urls")),
+    path("model/", include("stuurwiel.diagrams.urls")),
     path("coherence/", include("stuurwiel.coherence.urls")),
     path("changes/", include("stuurwiel.changelog.urls")),
     path("frameworks/", include("stuurwiel.frameworks.urls")),
