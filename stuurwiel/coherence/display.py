@@ -102,11 +102,13 @@ def _describe(finding: Finding, ctx: dict) -> FindingView:
         fix_url, fix_label = add_url, _("Add an element that answers it")
     elif kind == "link_expected":
         link = ctx["links"].get(r.get("link_type"))
-        direction = _("from") if r.get("each") != "from" else _("to")
-        text = _("{element} has no link “{link}” {direction} an element of {other}.").format(
+        if r.get("each") == "from":
+            message = _("{element} has no link “{link}” to an element of {other}.")
+        else:
+            message = _("{element} has no link “{link}” from an element of {other}.")
+        text = message.format(
             element=_name(elements, r.get("element")),
             link=link.name if link else "?",
-            direction=direction,
             other=_name(parts, r.get("other")),
         )
         fix_url, fix_label = _element_url(ctx, r.get("element")), _("Add the relation")

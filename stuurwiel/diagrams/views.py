@@ -29,9 +29,15 @@ class DiagramMixin(ObjectMixin):
     area = "graph"
     action = "view"
 
-    def get_findings(self) -> Mapping[int, int] | None:
-        """Open coherence findings per part pk; none until the coherence app passes them."""
-        return None
+    def get_findings(self, subject) -> Mapping[int, int] | None:
+        """Open coherence findings per part pk, for whoever may read the findings."""
+        from stuurwiel.coherence.models import Finding
+        from stuurwiel.coherence.selectors import open_counts_per_part
+        from stuurwiel.organisations import access
+
+        if not access.permitted(self.access, "view", Finding(subject=subject)):
+            return None
+        return open_counts_per_part(subject=subject)
 
     def get_content(self) -> DiagramContent:
         subject = self.get_object()
@@ -39,7 +45,7 @@ class DiagramMixin(ObjectMixin):
         if framework is None or not registry.has_diagram(framework.ref_id):
             raise Http404(_("This subject has no diagram of that framework."))
         return subject_diagram_content(
-            subject=subject, framework=framework, findings=self.get_findings()
+            subject=subject, framework=framework, findings=self.get_findings(subject)
         )
 
     def get_figure(self) -> tuple[DiagramContent, Figure]:
