@@ -54,8 +54,11 @@ def _role_label(value: str) -> str:
         return value
 
 
-def findings_described(findings: list[Finding], *, org_slug: str) -> list[FindingView]:
-    """Each finding with its reasoning in words and a link to fix it."""
+def findings_described(
+    findings: list[Finding], *, org_slug: str, may_fix: set[int] | None = None
+) -> list[FindingView]:
+    """Each finding with its reasoning in words and a link to fix it, where the
+    member may change the subject (``may_fix``: those subjects' ids; None: all)."""
     element_ids = _ids(findings, "element", "misfits") | {
         f.element_id for f in findings if f.element_id
     }
@@ -65,7 +68,11 @@ def findings_described(findings: list[Finding], *, org_slug: str) -> list[Findin
     link_ids = _ids(findings, "link_type")
     links = LinkType.objects.in_bulk(link_ids) if link_ids else {}
     context = {"elements": elements, "parts": parts, "links": links, "org": org_slug}
-    return [_describe(finding, context) for finding in findings]
+    views = [_describe(finding, context) for finding in findings]
+    for view in views:
+        if may_fix is not None and view.finding.subject_id not in may_fix:
+            view.fix_url = ""
+    return views
 
 
 def _name(objects: dict, pk) -> str:

@@ -24,6 +24,11 @@ class _CoherenceMixin(OrganisationViewMixin):
     permission_required = "coherence.view"
     access_model = Finding
 
+    def may_fix(self) -> set[int]:
+        """The subjects whose content the member may change (fix links only there)."""
+        subjects = Subject.objects.filter(organisation=self.organisation)
+        return set(access.restrict(subjects, self.access, "change").values_list("pk", flat=True))
+
 
 class SubjectFindingsView(_CoherenceMixin, TemplateView):
     template_name = "coherence/subject_findings.html"
@@ -37,7 +42,9 @@ class SubjectFindingsView(_CoherenceMixin, TemplateView):
         if not access.permitted(self.access, "view", Finding(subject=subject)):
             raise PermissionDenied
         findings = display.findings_described(
-            selectors.open_findings(subject=subject), org_slug=self.organisation.slug
+            selectors.open_findings(subject=subject),
+            org_slug=self.organisation.slug,
+            may_fix=self.may_fix(),
         )
         groups: dict[str, list] = {}
         for view in findings:
@@ -68,15 +75,17 @@ class OverviewView(_CoherenceMixin, TemplateView):
         changes = selectors.changes_since(
             organisation=self.organisation, member_access=self.access, since=since_at
         )
-        slug = self.organisation.slug
+        slug, may_fix = self.organisation.slug, self.may_fix()
         context.update(
             scores=selectors.scores(
                 organisation=self.organisation, member_access=self.access, since=since
             ),
-            top=display.findings_described(top, org_slug=slug),
+            top=display.findings_described(top, org_slug=slug, may_fix=may_fix),
             changes=changes,
-            opened=display.findings_described(changes.opened_rows, org_slug=slug),
-            resolved=display.findings_described(changes.resolved_rows, org_slug=slug),
+            opened=display.findings_described(changes.opened_rows, org_slug=slug, may_fix=may_fix),
+            resolved=display.findings_described(
+                changes.resolved_rows, org_slug=slug, may_fix=may_fix
+            ),
             since=since,
         )
         return context

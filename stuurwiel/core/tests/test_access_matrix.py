@@ -33,6 +33,7 @@ from stuurwiel.agreements.models import Agreement, AgreementVersion
 from stuurwiel.calls.definitions import forget_snapshots
 from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.coherence.models import Finding
 from stuurwiel.core.tests.service_world import (
     DESIGN_MODELS,
     call_for,
@@ -244,8 +245,11 @@ def _build_world() -> World:
         content_type=ContentType.objects.get_for_model(Subject),
     )
     framework = Framework.objects.create(
-        urn="urn:test:fw", ref_id="testfw", version=1, name_nl="T", name_en="T", content_hash="x"
+        urn="urn:test:fw", ref_id="optimum", version=1, name_nl="T", name_en="T", content_hash="x"
     )
+    # Applied to both subjects, under a reference that has a figure (the diagram pages).
+    inside.frameworks.add(framework)
+    outside.frameworks.add(framework)
     # A service design in each subject; the UC of the one outside is with the
     # members' own supplier (a supplier user's own contract, outside their scope).
     designs = {
@@ -288,6 +292,8 @@ def _build_world() -> World:
         own[variant] = {Person: person, Stakeholder: stakeholder, Membership: membership}
     shared = {
         Subject: [("inside", inside), ("outside", outside)],
+        # A subject's findings page names the subject.
+        Finding: [("inside", inside), ("outside", outside)],
         Element: [("inside", elements[inside][0]), ("outside", elements[outside][0])],
         Relation: [("inside", relations[inside]), ("outside", relations[outside])],
         Team: [("own", own_team), ("other", other_team)],

@@ -235,7 +235,9 @@ def test_the_svg_file_is_svg_and_downloads_on_request(client_a, make_subject):
     saved = client_a.get(_url("subject_diagram_svg", subject, "idm") + "?download=1")
     assert shown["Content-Type"].startswith("image/svg+xml")
     assert "Content-Disposition" not in shown
-    assert saved["Content-Disposition"] == 'attachment; filename="diagram-idm-agenda-2026.svg"'
+    # The file name is translated ("plaat-…" in Dutch): its end names model and subject.
+    assert saved["Content-Disposition"].startswith('attachment; filename="')
+    assert saved["Content-Disposition"].endswith('-idm-agenda-2026.svg"')
     parse(saved.content.decode())
 
 
