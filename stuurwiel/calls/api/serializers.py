@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stuurwiel.calls.choices import Channel, HandBackOutcome, RelationKind, SignalKind
 from stuurwiel.calls.models import Call, CallAttachment, CallEvent
-from stuurwiel.calls.selectors import sees_as_supplier
+from stuurwiel.calls.selectors import sees_as_supplier, with_handover
 from stuurwiel.services.models import Link, Service
+
+
+class HandedOverSerializer(serializers.Serializer):
+    passes = serializers.CharField(help_text="What the interface to the link passes.")
+    reason = serializers.CharField(help_text="Why the call was handed over.")
 
 
 class CallSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name", read_only=True)
     current_link_name = serializers.SerializerMethodField()
+    handed_over = serializers.SerializerMethodField(
+        help_text="For supplier users and tokens, who see no title nor description "
+        "(the requester's words): what passed the interface when the call reached "
+        "their link. Empty for everyone else."
+    )
 
     class Meta:
         model = Call
@@ -47,19 +58,32 @@ class CallSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "closed_at",
             "version",
+            "handed_over",
         ]
         read_only_fields = fields
 
     def get_current_link_name(self, call: Call) -> str:
         return str(call.current_link) if call.current_link_id else ""
 
+    def _black_box(self) -> bool:
+        member_access = self.context.get("access")
+        return member_access is not None and sees_as_supplier(member_access)
+
+    @extend_schema_field(HandedOverSerializer(allow_null=True))
+    def get_handed_over(self, call: Call) -> dict | None:
+        if not self._black_box():
+            return None
+        if not hasattr(call, "handover_passes"):  # a call as a service returned it
+            call = with_handover(Call.objects.filter(pk=call.pk)).get()
+        return {"passes": call.handover_passes or "", "reason": call.handover_reason or ""}
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         member_access = self.context.get("access")
         if member_access is not None and sees_as_supplier(member_access):
-            # A supplier is a black box behind its interface: it gets the work,
-            # not who asked for it nor the requester's own words.
-            data.update(requester=None, requester_name="", description="")
+            # A supplier is a black box behind its interface: it gets the work
+            # (``handed_over``), not who asked for it nor the requester's own words.
+            data.update(requester=None, requester_name="", description="", title="")
         return data
 
 
