@@ -82,11 +82,42 @@ def test_the_bundled_libraries_declare_their_trace():
     assert stages["optimum"] == {
         "motivatie": 1,
         "organisatie": 2,
-        "methode": 2,
-        "middelen": 2,
-        "resultaat": 3,
+        "middelen": 3,
+        "methode": 4,
+        "resultaat": 5,
     }
     assert stages["idm"]["nalatenschap"] == 1 and stages["idm"]["resultaten"] == 5
     assert [
         stages["missiegedreven"][p] for p in ("context", "interventie", "mechanismen", "outcomes")
     ] == [1, 2, 3, 4]
+
+
+def test_every_link_type_of_the_bundled_libraries_but_the_feedback_rises_on_the_trace():
+    """The trace order agrees with the libraries' own links: each runs from a lower
+    stage to a higher one, except the links that feed results back (IDM's cyclic
+    steering, CIMO's outcomes → context) and those to parts off the path."""
+    from pathlib import Path
+
+    import yaml
+
+    folder = Path(__file__).resolve().parents[1] / "libraries"
+    falling = []
+    for name in ("optimum", "idm", "missiegedreven"):
+        data = yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8"))
+        stage: dict[str, int | None] = {}
+        todo = [(part, None) for part in data["parts"]]
+        while todo:
+            part, inherited = todo.pop()
+            own = part.get("attributes", {}).get("trace_stage", inherited)
+            stage[part["ref_id"]] = own
+            todo += [(child, own) for child in part.get("children", [])]
+        for link in data.get("link_types", []):
+            low, high = stage.get(link["from"]), stage.get(link["to"])
+            if low is not None and high is not None and low >= high:
+                falling.append(f"{name}:{link['ref_id']}")
+    assert sorted(falling) == [
+        "idm:resultaten-belanghebbenden",
+        "idm:resultaten-inrichten",
+        "idm:resultaten-richten",
+        "missiegedreven:outcomes-context",
+    ]
