@@ -22,9 +22,11 @@ from stuurwiel.diagrams.figure import Shape, findings_badge, path, rect, text
 from stuurwiel.diagrams.palette import INK, MUTED, PAPER, RULE, STATUS_STYLES
 from stuurwiel.services.textfit import fit_lines, fit_text
 
-COL_W, COL_GAP, MARGIN = 236.0, 58.0, 40.0
-CARD_H, CARD_GAP, GAP_H = 78.0, 14.0, 150.0
-TOP = 150.0
+COL_W, COL_GAP, MARGIN = 236.0, 44.0, 32.0
+CARD_H, CARD_GAP, GAP_H = 96.0, 16.0, 170.0
+# Cards start below a lane for the arcs of links that skip a stage (drawn over
+# the cards in between, such a line would look like a chain through them).
+LANE_TOP, TOP = 150.0, 210.0
 FOCUS_FILL = "#e6eef7"  # with INK: 14.6:1
 FOCUS_STROKE = "#1f5f7a"
 LINK = "#1f5f7a"  # on white: 7.0:1
@@ -113,14 +115,18 @@ def _node_card(fig, node: TraceNode, x, y, org, fw_ref, views) -> tuple[Item, fl
         item.shapes.append(text(x + 12, cursor, "◆ " + _("This element"), 11, font_weight=700))
         cursor += 2
     size, lines = fit_text(
-        node.name, COL_W - 24 - (34 if node.findings else 0), (13.5, 12.5), 2, bold=True
+        node.name,
+        COL_W - 24 - (40 if node.findings else 0),
+        (15.0, 14.0, 13.0),
+        2 if focus else 3,
+        bold=True,
     )
     if not focus:
         cursor -= 15
     for line in lines:
         cursor += size + 3
         item.shapes.append(text(x + 12, cursor, line, size, font_weight=700))
-    item.shapes.append(text(x + 12, y + CARD_H - 10, node.type_label, 11, fill=MUTED))
+    item.shapes.append(text(x + 12, y + CARD_H - 10, node.type_label, 12, fill=MUTED))
     if node.findings:
         item.shapes += findings_badge(x + COL_W - 8, y + 8, len(node.findings), short=True)
     if not focus:
@@ -134,7 +140,7 @@ def _node_card(fig, node: TraceNode, x, y, org, fw_ref, views) -> tuple[Item, fl
                         x + COL_W - 12,
                         y + CARD_H - 10,
                         label,
-                        11,
+                        12,
                         font_weight=700,
                         fill=LINK,
                         text_anchor="end",
@@ -313,11 +319,12 @@ def draw_trace(trace: Trace, *, org: str, views: dict) -> TraceFigure:
     for index, (number, heading) in enumerate(columns):
         x = MARGIN + index * (COL_W + COL_GAP)
         kicker = f"{number} · " if number else ""
-        for n, line in enumerate(fit_lines(kicker + heading, COL_W, 13.5, 2)):
-            fig.back.append(text(x, 112 + n * 17, line, 13.5, font_weight=700))
+        for n, line in enumerate(fit_lines(kicker + heading, COL_W, 15, 2)):
+            fig.back.append(text(x, 112 + n * 18, line, 15, font_weight=700))
         fig.back.append(
             Shape(
-                "line", {"x1": x, "y1": TOP - 10, "x2": x + COL_W, "y2": TOP - 10, "stroke": RULE}
+                "line",
+                {"x1": x, "y1": LANE_TOP - 4, "x2": x + COL_W, "y2": LANE_TOP - 4, "stroke": RULE},
             )
         )
     for index, stage in enumerate(trace.stages):
@@ -357,13 +364,18 @@ def draw_trace(trace: Trace, *, org: str, views: dict) -> TraceFigure:
                 vx, vy, vh = placed[service.via]
                 fig.edges.append(_edge(vx + COL_W, vy + vh / 2, sx, y + CARD_H / 2, fig, True))
             bottom = max(bottom, y + CARD_H + CARD_GAP)
+    lane = 0
     for low, high, _type in trace.edges:
         if low in placed and high in placed:
             lx, ly, lh = placed[low]
             hx, hy, hh = placed[high]
             if lx == hx:
                 continue
-            fig.edges.append(_edge(lx + COL_W, ly + lh / 2, hx, hy + hh / 2, fig, False))
+            if hx - lx > COL_W + COL_GAP + 1:  # skips a stage: an arc over the cards
+                fig.edges.append(_arc(lx + COL_W * 0.6, ly, hx + COL_W * 0.4, hy, lane, fig))
+                lane += 1
+            else:
+                fig.edges.append(_edge(lx + COL_W, ly + lh / 2, hx, hy + hh / 2, fig, False))
     fig.height = int(bottom + 70)
     _header(fig)
     _legend(fig, MARGIN, bottom + 16)
@@ -379,6 +391,20 @@ def _edge(x1, y1, x2, y2, fig, dashed: bool) -> Shape:
         stroke=EDGE,
         stroke_width=1.4,
         stroke_dasharray="4 3" if dashed else "none",
+        marker_end=fig.arrow,
+    )
+
+
+def _arc(x1, y1, x2, y2, lane: int, fig) -> Shape:
+    """From the top of one card up into the lane and down onto the top of another."""
+    top = LANE_TOP + 8 + (lane % 5) * 9
+    return path(
+        f"M{x1:.1f},{y1:.1f} L{x1:.1f},{top + 8:.1f} Q{x1:.1f},{top:.1f} {x1 + 8:.1f},{top:.1f} "
+        f"L{x2 - 8:.1f},{top:.1f} Q{x2:.1f},{top:.1f} {x2:.1f},{top + 8:.1f} "
+        f"L{x2:.1f},{y2 - 2:.1f}",
+        fill="none",
+        stroke=EDGE,
+        stroke_width=1.4,
         marker_end=fig.arrow,
     )
 
