@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from stuurwiel.frameworks.models import CoherenceRule, Framework, FrameworkPart, LinkType
 
@@ -21,6 +21,9 @@ class PartFact:
     assessable: bool
     cadence_months: int | None
     members: tuple[str, ...]
+    # The place on the trace from reasons (1) to results, as the library declares
+    # it (attribute ``trace_stage``), inherited from the nearest ancestor; None: off the path.
+    trace_stage: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,18 @@ class Rulebook:
         found = (self.part(framework_id, ref) for ref in refs or ())
         return [part for part in found if part is not None]
 
+    def stages(self, framework_id: int) -> dict[int, list[PartFact]]:
+        """Trace stage → the framework's parts on it that declare it themselves
+        (the column headings of a trace), in the library's order."""
+        found: dict[int, list[PartFact]] = defaultdict(list)
+        for part in self.parts.values():
+            if part.framework_id != framework_id or part.trace_stage is None:
+                continue
+            parent = self.parts.get(part.parent_id) if part.parent_id else None
+            if parent is None or parent.trace_stage != part.trace_stage:
+                found[part.trace_stage].append(part)
+        return dict(sorted(found.items()))
+
     def below(self, part_id: int) -> list[int]:
         """The part and every part under it."""
         found, todo = [], [part_id]
@@ -93,7 +108,8 @@ def forget() -> None:
 def _build() -> Rulebook:
     book = Rulebook()
     book.framework_of_urn = dict(Framework.objects.values_list("urn", "pk"))
-    for part in FrameworkPart.objects.only(
+    declared: dict[int, int] = {}
+    for part in FrameworkPart.objects.order_by("framework_id", "order", "pk").only(
         "pk",
         "framework_id",
         "ref_id",
@@ -104,6 +120,9 @@ def _build() -> Rulebook:
         "refs",
     ):
         months = (part.attributes or {}).get("cadence_months")
+        stage = (part.attributes or {}).get("trace_stage")
+        if isinstance(stage, int) and not isinstance(stage, bool):
+            declared[part.pk] = stage
         fact = PartFact(
             id=part.pk,
             framework_id=part.framework_id,
@@ -118,6 +137,7 @@ def _build() -> Rulebook:
         book.part_by_ref[(fact.framework_id, fact.ref_id)] = fact
         if fact.parent_id is not None:
             book.children[fact.parent_id].append(fact.id)
+    _inherit_stages(book, declared)
     for link in LinkType.objects.all():
         fact = LinkFact(
             link.pk,
@@ -136,3 +156,20 @@ def _build() -> Rulebook:
             )
         )
     return book
+
+
+def _inherit_stages(book: Rulebook, declared: dict[int, int]) -> None:
+    """Each part's trace stage: its own, else its nearest ancestor's."""
+    for pk, fact in list(book.parts.items()):
+        current: PartFact | None = fact
+        stage = None
+        seen = 0
+        while current is not None and seen < 50:  # a tree; the cap only guards bad data
+            stage = declared.get(current.id)
+            if stage is not None:
+                break
+            current = book.parts.get(current.parent_id) if current.parent_id else None
+            seen += 1
+        if stage is not None:
+            book.parts[pk] = replace(fact, trace_stage=stage)
+            book.part_by_ref[(fact.framework_id, fact.ref_id)] = book.parts[pk]

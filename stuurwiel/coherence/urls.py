@@ -7,4 +7,5 @@ app_name = "coherence"
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("subjects/<int:pk>/", views.SubjectFindingsView.as_view(), name="subject_findings"),
+    path("trace/<int:pk>/", views.ElementTraceView.as_view(), name="element_trace"),
 ]

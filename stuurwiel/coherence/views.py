@@ -1,6 +1,7 @@
 """The coherence pages: a subject's findings with their reasoning and a link to
-fix each, and the management overview (scores per subject and framework with
-their trend, the top findings, what changed since the last review)."""
+fix each, the management overview (scores per subject and framework with
+their trend, the top findings, what changed since the last review), and the
+trace of one element (its reasons up, its realisation and evidence down)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.generic import TemplateView
 
-from stuurwiel.coherence import display, selectors
+from stuurwiel.coherence import display, selectors, trace_figure
 from stuurwiel.coherence.models import Finding
+from stuurwiel.coherence.trace import element_trace
 from stuurwiel.core import clock
-from stuurwiel.graph.models import Subject
+from stuurwiel.frameworks.models import Framework
+from stuurwiel.graph.models import Element, Subject
 from stuurwiel.organisations import access
 from stuurwiel.web.mixins import OrganisationViewMixin
 
@@ -87,5 +91,51 @@ class OverviewView(_CoherenceMixin, TemplateView):
                 changes.resolved_rows, org_slug=slug, may_fix=may_fix
             ),
             since=since,
+        )
+        return context
+
+
+class ElementTraceView(_CoherenceMixin, TemplateView):
+    """One element's trace in one framework (``?framework=<ref_id>``): the figure
+    and, beside it, the same path as an ordered list."""
+
+    template_name = "coherence/trace.html"
+    # The page is about an element: whoever may read findings and see the element.
+    access_model = Element
+    queryset = Element.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        elements = access.restrict(
+            Element.objects.filter(organisation=self.organisation).select_related("subject"),
+            self.access,
+        )
+        element = get_object_or_404(elements, pk=kwargs["pk"])
+        wanted = self.request.GET.get("framework", "")
+        framework = Framework.objects.filter(ref_id=wanted).first() if wanted else None
+        trace = element_trace(element=element, member_access=self.access, framework=framework)
+        described = display.findings_described(
+            trace.findings, org_slug=self.organisation.slug, may_fix=self.may_fix()
+        )
+        views = {view.finding.pk: view for view in described}
+        figure = trace_figure.draw_trace(trace, org=self.organisation.slug, views=views)
+        context.update(
+            element=element,
+            trace=trace,
+            views=views,
+            figure=figure,
+            svg=render_to_string("coherence/trace.svg", {"figure": figure}),
+            stage_rows=[
+                (
+                    stage,
+                    trace_figure.stage_name(stage),
+                    [views[f.pk] for f in stage.findings],
+                    [(node, [views[f.pk] for f in node.findings]) for node in stage.nodes],
+                )
+                for stage in trace.stages
+            ],
+            services=[
+                (service, trace_figure.performance_sentence(service)) for service in trace.services
+            ],
         )
         return context
