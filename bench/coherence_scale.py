@@ -13,8 +13,11 @@ the framework's link types, one in twenty reaching another subject. Then it time
 - the full evaluation of the organisation (``coherence_evaluate``): the first run,
   which opens every finding, and the median of ``--runs`` later runs;
 - the incremental evaluation after one write: the median of ``--runs`` updates of
-  one element through ``graph.services.element_update`` (the write, its change-log
-  entry and the evaluation of the subjects it touches), and the evaluation alone;
+  one element's name through ``graph.services.element_update`` (the write, its
+  change-log entry and the evaluation of the subjects it touches: a name change
+  touches only when the element last changed, so only cadence rules run), and
+  the evaluation alone of every rule of that subject (``findings_refresh``
+  without ``touched``, what a structural write costs);
 
 and prints the time per 1,000 elements, so a linear cost shows as a flat column,
 the CPU time of this process (``cpu``: on SQLite that includes the database's

@@ -74,7 +74,7 @@ class Finding(models.Model):
     # words on reading (coherence/display.py), so the reasoning follows the language.
     reasoning = models.JSONField(_("reasoning"), default=dict)
     # reasoning_digest(reasoning), kept with it by the engine.
-    digest = models.CharField(max_length=32, default="", editable=False)
+    digest = models.CharField(_("reasoning digest"), max_length=32, default="", editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
@@ -125,7 +125,7 @@ class FindingSnapshot(models.Model):
     # Per rule of the framework (id as text): [checks, checks that hold, open
     # failures, open unchecked]. An evaluation of only some rules (a write that
     # touched only what those read) takes the other rules' figures from here.
-    tally = models.JSONField(default=dict, editable=False)
+    tally = models.JSONField(_("checks per rule"), default=dict, editable=False)
 
     class Meta:
         ordering = ["subject", "framework", "day"]

@@ -34,7 +34,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="finding",
             name="digest",
-            field=models.CharField(default="", editable=False, max_length=32),
+            field=models.CharField(
+                default="", editable=False, max_length=32, verbose_name="reasoning digest"
+            ),
         ),
         migrations.RunPython(fill_digests, migrations.RunPython.noop),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='findingsnapshot',
             name='tally',
-            field=models.JSONField(default=dict, editable=False),
+            field=models.JSONField(default=dict, editable=False, verbose_name='checks per rule'),
         ),
     ]
