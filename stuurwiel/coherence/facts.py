@@ -143,13 +143,15 @@ def _load_model(facts: Facts, organisation, subject_ids, *, links: bool, reviewe
         ids = list(facts.subjects)
         if links:
             own = Element.objects.filter(subject_id__in=ids)
+            # Not by organisation: the subjects are the organisation's, and that
+            # index would have SQLite walk every relation of the organisation.
             rel_rows = list(
-                relations.filter(Q(source__in=own) | Q(target__in=own))
+                Relation.objects.filter(Q(source__in=own) | Q(target__in=own))
                 .order_by()
                 .values_list(*columns)
             )
         ends = {row[0] for row in rel_rows} | {row[1] for row in rel_rows}
-        elements = elements.filter(Q(subject_id__in=ids) | Q(pk__in=sorted(ends)))
+        elements = Element.objects.filter(Q(subject_id__in=ids) | Q(pk__in=sorted(ends)))
     elif links:
         rel_rows = list(relations.order_by().values_list(*columns))
     known, by_subject, kept = facts.subjects, facts.by_subject, facts.elements
@@ -159,9 +161,10 @@ def _load_model(facts: Facts, organisation, subject_ids, *, links: bool, reviewe
     for pk, subject_id, _type in rows:
         if subject_id in known:
             by_subject[subject_id].append(pk)
-    classifications = Classification.objects.filter(element__organisation=organisation)
-    if subject_ids is not None:
-        classifications = classifications.filter(element_id__in=list(kept))
+    if subject_ids is None:
+        classifications = Classification.objects.filter(element__organisation=organisation)
+    else:  # the loaded elements are the organisation's
+        classifications = Classification.objects.filter(element_id__in=list(kept))
     parts_of = facts.parts_of
     for element_id, part_id in classifications.order_by().values_list("element_id", "part_id"):
         parts_of[element_id].add(part_id)
@@ -178,11 +181,18 @@ def _load_reviewed(facts: Facts, organisation, subject_ids, reviewed_parts) -> N
     elements are picked by a subquery on the classifications (a join makes
     SQLite walk every element of the organisation first)."""
     classified = Classification.objects.filter(part_id__in=sorted(reviewed_parts))
-    reviewed = Element.objects.filter(
-        organisation=organisation, pk__in=classified.values("element_id")
-    )
-    if subject_ids is not None:
-        reviewed = reviewed.filter(subject_id__in=list(facts.subjects))
+    if subject_ids is None:
+        reviewed = Element.objects.filter(
+            organisation=organisation, pk__in=classified.values("element_id")
+        )
+    else:  # a few subjects: their loaded elements (the subquery reads every subject's)
+        wanted = sorted(
+            pk
+            for subject_id in facts.subjects
+            for pk in facts.by_subject.get(subject_id, ())
+            if facts.parts_of.get(pk, set()) & reviewed_parts
+        )
+        reviewed = Element.objects.filter(organisation=organisation, pk__in=wanted)
     latest: dict[tuple[int, int, str], datetime] = {}
     elements, parts_of = facts.elements, facts.parts_of
     for pk, updated_at in reviewed.order_by().values_list("pk", "updated_at"):
