@@ -8,6 +8,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from stuurwiel.frameworks.choices import RuleKind
 from stuurwiel.frameworks.models import CoherenceRule, Framework, FrameworkPart, LinkType
 
 
@@ -46,6 +47,9 @@ class RuleFact:
     params: dict
 
 
+_NONE: frozenset[int] = frozenset()
+
+
 @dataclass
 class Rulebook:
     parts: dict[int, PartFact] = field(default_factory=dict)
@@ -55,6 +59,15 @@ class Rulebook:
     link_by_ref: dict[tuple[int, str], LinkFact] = field(default_factory=dict)
     rules: dict[int, list[RuleFact]] = field(default_factory=lambda: defaultdict(list))
     framework_of_urn: dict[str, int] = field(default_factory=dict)
+    # Worked out once per rulebook (:meth:`close`): part → the part and every part
+    # under it, part → the part and every part above it.
+    below_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    above_of: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # The parts whose answers a cadence rule reviews (and every part under them):
+    # only their elements' "last changed" is loaded.
+    reviewed_parts: frozenset[int] = frozenset()
+    # (part, element type) → what an element of the type classified there answers
+    _answered: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
 
     def part(self, framework_id: int, ref_id: str) -> PartFact | None:
         return self.part_by_ref.get((framework_id, ref_id))
@@ -75,14 +88,50 @@ class Rulebook:
                 found[part.trace_stage].append(part)
         return dict(sorted(found.items()))
 
-    def below(self, part_id: int) -> list[int]:
+    def below(self, part_id: int) -> tuple[int, ...]:
         """The part and every part under it."""
-        found, todo = [], [part_id]
-        while todo:
-            current = todo.pop()
-            found.append(current)
-            todo.extend(self.children.get(current, ()))
+        return self.below_of.get(part_id) or (part_id,)
+
+    def above(self, part_id: int) -> tuple[int, ...]:
+        """The part and every part above it."""
+        return self.above_of.get(part_id) or (part_id,)
+
+    def answered_by(self, part_id: int, element_type: str) -> frozenset[int]:
+        """The parts an element of ``element_type`` classified under ``part_id``
+        answers: that part and every part above it when the type fits the part,
+        none when it does not (or the part is not in a loaded library)."""
+        key = (part_id, element_type)
+        found = self._answered.get(key)
+        if found is None:
+            part = self.parts.get(part_id)
+            fitting = part is not None and (
+                not part.element_types or element_type in part.element_types
+            )
+            found = self._answered[key] = frozenset(self.above(part_id)) if fitting else _NONE
         return found
+
+    def close(self) -> None:
+        """Work out the closures the evaluators ask for per element, once."""
+        for part_id in self.parts:
+            found, todo = [], [part_id]
+            while todo:
+                current = todo.pop()
+                found.append(current)
+                todo.extend(self.children.get(current, ()))
+            self.below_of[part_id] = tuple(found)
+            chain, current_id = [part_id], self.parts[part_id].parent_id
+            while current_id is not None and current_id in self.parts and current_id not in chain:
+                chain.append(current_id)
+                current_id = self.parts[current_id].parent_id
+            self.above_of[part_id] = tuple(chain)
+        reviewed: set[int] = set()
+        for rules in self.rules.values():
+            for rule in rules:
+                if rule.kind != RuleKind.CADENCE_DUE:
+                    continue
+                for part in self.parts_named(rule.framework_id, rule.params.get("parts") or ()):
+                    reviewed.update(self.below(part.id))
+        self.reviewed_parts = frozenset(reviewed)
 
 
 _KEPT: dict[str, tuple[tuple, Rulebook]] = {}
@@ -155,6 +204,7 @@ def _build() -> Rulebook:
                 rule.pk, rule.framework_id, rule.ref_id, rule.kind, rule.severity, rule.params or {}
             )
         )
+    book.close()
     return book
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 
 from stuurwiel.coherence import engine
+from stuurwiel.core.touch import Touched
 
 
 @transaction.atomic
@@ -18,6 +19,11 @@ def coherence_evaluate(*, organisation, now: datetime | None = None) -> engine.R
     return engine.evaluate(organisation=organisation, now=now)
 
 
-def findings_refresh(*, organisation, subject_ids: Iterable[int]) -> engine.Report:
-    """The findings of the subjects a write touched (inside the write's transaction)."""
-    return engine.evaluate(organisation=organisation, subject_ids=list(subject_ids))
+def findings_refresh(
+    *, organisation, subject_ids: Iterable[int], touched: frozenset[Touched] | None = None
+) -> engine.Report:
+    """The findings of the subjects a write touched (inside the write's
+    transaction); with ``touched``, only of the rules reading what it names."""
+    return engine.evaluate(
+        organisation=organisation, subject_ids=list(subject_ids), touched=touched
+    )
