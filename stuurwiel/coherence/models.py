@@ -12,6 +12,7 @@ holds, so "open since" and "resolved on" are facts, not recomputations.
 import hashlib
 import json
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +146,32 @@ class FindingSnapshot(models.Model):
     def score(self) -> int | None:
         """The share of checks that hold, in per cent (None: nothing to check)."""
         return round(100 * self.passed / self.checks) if self.checks else None
+
+
+class CoherenceReview(models.Model):
+    """A manager's mark that the organisation's coherence was reviewed (in the
+    board, the management team): the overview's "since the last review" starts
+    here. A deliberate event, shared by everyone who reads the overview, rather
+    than each member's last visit, which moves with every glance at the page."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        verbose_name = _("coherence review")
+        verbose_name_plural = _("coherence reviews")
+        indexes = [models.Index(fields=["organisation", "-reviewed_at"], name="review_org_at")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.reviewed_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,7 @@
 """Writes of the coherence engine: a full evaluation of an organisation, and
 the incremental one a write of the connected model asks for (registered with
-:mod:`stuurwiel.core.touch` when the app starts)."""
+:mod:`stuurwiel.core.touch` when the app starts), and a manager's mark that
+the coherence was reviewed."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from datetime import datetime
 
 from django.db import transaction
 
+from stuurwiel.changelog.choices import ChangeAction
+from stuurwiel.changelog.services import change_record, snapshot
 from stuurwiel.coherence import engine
+from stuurwiel.coherence.models import CoherenceReview
+from stuurwiel.core import clock
 from stuurwiel.core.touch import Touched
+from stuurwiel.organisations import access
 
 
 @transaction.atomic
@@ -27,3 +33,16 @@ def findings_refresh(
     return engine.evaluate(
         organisation=organisation, subject_ids=list(subject_ids), touched=touched
     )
+
+
+@transaction.atomic
+def coherence_review_mark(*, organisation, by, note: str = "") -> CoherenceReview:
+    """Record that the organisation's coherence was reviewed now, by ``by``
+    (who needs ``coherence.review``); the change log keeps who and when."""
+    review = CoherenceReview(
+        organisation=organisation, reviewed_at=clock.now(), reviewed_by=by, note=note.strip()[:300]
+    )
+    access.require(by=by, organisation=organisation, action="review", obj=review)
+    review.save()
+    change_record(instance=review, action=ChangeAction.CREATE, by=by, after=snapshot(review))
+    return review
