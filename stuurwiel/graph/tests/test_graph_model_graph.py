@@ -15,7 +15,7 @@ from django.urls import reverse
 from stuurwiel.diagrams.palette import INK, MUTED, contrast_ratio
 from stuurwiel.graph import graph_selectors
 from stuurwiel.graph.choices import ElementLayer
-from stuurwiel.graph.graph_figure import LAYER_STYLES
+from stuurwiel.graph.modelgraph import LAYER_STYLES
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
 
