@@ -108,21 +108,19 @@ def draw_focus(
         subtitle=subtitle,
         desc=_focus_desc(focus),
     )
-    if focus.depth < 2:  # as tall as the fuller side needs (the outer ring needs it all)
-        side = max(
-            (
-                sum(
-                    len(g.elements) + (1 if g.more else 0) for g in focus.groups if g.direction == d
-                )
-                for d in (IN, OUT)
-            ),
-            default=0,
-        )
-        rows = min(side, INNER_PER_COLUMN) + 1
-        figure.height = int(min(max(TOP + BOTTOM + rows * ROW + 40, 560), figure.height))
+    # As tall as the fuller side needs (the outer column counted as one side).
+    side = max(
+        (
+            sum(len(g.elements) + (1 if g.more else 0) for g in focus.groups if g.direction == d)
+            for d in (IN, OUT)
+        ),
+        default=0,
+    )
+    rows = min(max(side, len(focus.outer) * 0.9), INNER_PER_COLUMN) + 1
+    figure.height = int(min(max(TOP + BOTTOM + rows * ROW + 40, 560), figure.height))
     cx = figure.width / 2
     cy = TOP + (figure.height - TOP - BOTTOM) / 2
-    near, far = (190.0, 330.0) if focus.depth < 2 else (170.0, 250.0)
+    near, far = (230.0, 370.0) if focus.depth < 2 else (215.0, 290.0)
     header(figure)
     slots = _inner_slots(focus, cx, cy, near, far)
     # One label per group, on its middle spoke; every spoke says it in its title.
