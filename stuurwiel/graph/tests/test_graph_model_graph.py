@@ -295,3 +295,10 @@ def test_the_query_count_does_not_grow_with_the_model(client_a, org_a, model, pa
     assert _count(client_a, params) == large
     # Above the cap the overview counts per type instead of listing: at most two more.
     assert small <= large <= small + 2, (small, large)
+
+
+def test_an_htmx_request_gets_only_the_figure_and_its_text(client_a, model):
+    response = client_a.get(url(), {"focus": model.goal.pk}, headers={"HX-Request": "true"})
+    page = body(response)
+    assert "<form" not in page and "<html" not in page
+    assert model.driver.name in " ".join(nodes(svg_of(page)))
