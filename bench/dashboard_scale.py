@@ -331,10 +331,10 @@ def main() -> None:
             _dashboard_members(world)
             enrich(world, args.rich_days)
             worlds.append(world)
-        for world in worlds:
-            print(rollup_times(world))
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        for world in worlds:
+            print(rollup_times(world))
         print(
             f"\ndatabase: {connection.vendor} ({settings.DATABASES['default']['NAME']}); "
             f"{args.runs} runs; ms p50/p95, q = queries; test client in-process\n"
