@@ -106,11 +106,14 @@ def test_the_overview_says_why_there_is_no_chain_performance(client_a, findings)
 
 def test_the_overview_shows_each_services_chain_performance(client_a, org_a, make_member):
     from stuurwiel.calls.tests.conftest import build_world
+    from stuurwiel.dashboard.rollup import dashboard_rollup
     from stuurwiel.dashboard.tests.conftest import clock, make_call
 
     world = build_world(org_a, make_member)
     for state in ("met", "met", "breached"):
         clock(world, make_call(world, registered_at=None), state=state)
+    # The dashboard's figures are its daily roll-ups (the worker keeps them current).
+    dashboard_rollup(organisation=org_a)
     page = client_a.get(reverse("coherence:overview", args=["alfa"]))
     (chain,) = page.context["chains"]
     assert chain.service == world.service.name
