@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import EventKind
-from stuurwiel.calls.clocks import SweepReport, clock_sweep
+from stuurwiel.calls.clocks import SweepReport, clock_sweep, used_now
 from stuurwiel.calls.events import event_build, events_record
 from stuurwiel.calls.models import Call, CallEvent, ClockResult
 from stuurwiel.core import clock
@@ -96,11 +96,15 @@ def clock_warnings_record(
         ClockResult.objects.select_for_update(of=("self",))
         .filter(Q(pk__in=named) | Q(warned_75_at__gte=since) | Q(warned_100_at__gte=since))
         .select_related(
-            "link__team", "link__supplier", "call__organisation", "call__current_link__team"
+            "link__team",
+            "link__supplier",
+            "call__organisation",
+            "call__current_link__team",
+            "calendar",
         )
         .order_by("call_id", "pk")
     )
-    results = list(candidates)
+    results = used_now(candidates, now)  # the events tell the use now of a ticking clock
     if not results:
         return WarningsReport(0, 0)
     done = _recorded({r.call_id for r in results})

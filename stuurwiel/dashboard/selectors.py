@@ -37,6 +37,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, RowNumber
 
 from stuurwiel.calls.choices import ClockState, EventKind, ExceptionDecision
+from stuurwiel.calls.clocks import used_now
 from stuurwiel.calls.models import (
     Call,
     CallEvent,
@@ -197,8 +198,10 @@ def watermelon(*, organisation, member_access, start, end, service=None) -> Wate
         for row in melons.values("service__name").annotate(n=Count("pk")).order_by()
     }
     listed = _listed(melons)
-    clocks = ClockResult.objects.filter(call__in=[call.pk for call in listed]).select_related(
-        "link__team", "link__supplier"
+    clocks = used_now(  # a ticking clock's use up to now (calls/clocks.py)
+        ClockResult.objects.filter(call__in=[call.pk for call in listed]).select_related(
+            "link__team", "link__supplier", "calendar"
+        )
     )
     by_call: dict[int, list[ClockResult]] = defaultdict(list)
     for clock_row in clocks:
