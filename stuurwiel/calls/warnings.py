@@ -27,9 +27,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import EventKind
-from stuurwiel.calls.clocks import SweepReport, clock_sweep, used_now
+from stuurwiel.calls.clocks import used_now
 from stuurwiel.calls.events import event_build, events_record
 from stuurwiel.calls.models import Call, CallEvent, ClockResult
+from stuurwiel.calls.sweep import SweepReport, clock_sweep
 from stuurwiel.core import clock
 
 LOOKBACK = timedelta(hours=1)
