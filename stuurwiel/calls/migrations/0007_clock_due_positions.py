@@ -58,4 +58,12 @@ class Migration(migrations.Migration):
                 name="clock_due_100",
             ),
         ),
+        migrations.AddIndex(
+            model_name="clockresult",
+            index=models.Index(fields=["warned_75_at"], name="clock_warned_75"),
+        ),
+        migrations.AddIndex(
+            model_name="clockresult",
+            index=models.Index(fields=["warned_100_at"], name="clock_warned_100"),
+        ),
     ]

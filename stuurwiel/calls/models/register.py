@@ -432,6 +432,9 @@ class ClockResult(models.Model):
                 condition=models.Q(due_100_position__isnull=False, state=ClockState.RUNNING),
                 name="clock_due_100",
             ),
+            # The warnings' look-back (calls/warnings.py): the clocks warned lately.
+            models.Index(fields=["warned_75_at"], name="clock_warned_75"),
+            models.Index(fields=["warned_100_at"], name="clock_warned_100"),
         ]
 
     def __str__(self) -> str:
