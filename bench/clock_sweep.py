@@ -318,6 +318,8 @@ def main() -> None:
             clock_sweep(now, full=True)
             full = time.perf_counter() - started
             computed = size
+        elif computed < 2:
+            parser.error("the first size must be <= --full-upto: the copies need computed clocks")
         else:
             copy_clocks(org, computed, size)
         # Catch up as the minutes before would have: the warnings the full recompute
