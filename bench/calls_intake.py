@@ -19,6 +19,9 @@ every call role: the world of ``stuurwiel/calls/tests/conftest.py``) and measure
   with 1 sync worker and asked with ``http.client``, one connection per request, 20
   untimed requests first: exactly how the helpdesk harness asks django-helpdesk. It runs
   in two halves, one before and one after the peer, so drift on the machine falls on both;
+- ``intake_service_breakdown_*``: where a service intake's wall time goes: the
+  statements (each kind and table; ``SELECT frameworks_framework`` is the intake's
+  one read statement), the commit, and the Python around them;
 - ``*_queries``: the SQL statements one intake or one transition runs (counted with
   ``connection.execute_wrapper`` around a test-client request or a service call);
 - ``transition_*``: ``call_transition(transition="complete")`` on fresh incidents;
@@ -313,6 +316,57 @@ def phase_service(world, count: int, explain: bool) -> float:
     log, _ = counted(lambda: register(world, 8_000_000))
     report_statements("intake_service", log, explain)
     return rate
+
+
+class TimedStatements:
+    """The wall time spent in each statement kind (and table) while installed."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter = Counter()
+
+    def __call__(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            match = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
+            word = sql.lstrip().split(" ", 1)[0].upper()
+            name = f"{word} {match.group(1) if match else ''}".strip()
+            self.seconds[name] += time.perf_counter() - began
+
+
+def phase_breakdown(world, count: int) -> None:
+    """Where one service intake's wall time goes: each statement (through Django's
+    cursor, adaption included), the commit, and the Python around them."""
+    from django.db import connection
+
+    statements = TimedStatements()
+    commits = [0.0]
+    plain_commit = connection._commit
+
+    def timed_commit():
+        began = time.perf_counter()
+        try:
+            return plain_commit()
+        finally:
+            commits[0] += time.perf_counter() - began
+
+    connection._commit = timed_commit  # type: ignore[method-assign]
+    try:
+        with connection.execute_wrapper(statements):
+            _, elapsed = timed(count, lambda i: register(world, 6_500_000 + i))
+    finally:
+        del connection._commit
+    per = 1000 / count
+    sql = sum(statements.seconds.values())
+    emit("intake_service_breakdown_total", elapsed * per, "ms/call")
+    emit("intake_service_breakdown_statements", sql * per, "ms/call")
+    emit("intake_service_breakdown_commit", commits[0] * per, "ms/call")
+    emit("intake_service_breakdown_python", (elapsed - sql - commits[0]) * per, "ms/call")
+    note(
+        "intake_service statements, ms per call: "
+        + ", ".join(f"{k} {v * per:.3f}" for k, v in statements.seconds.most_common())
+    )
 
 
 def phase_transition(world, count: int, explain: bool) -> int:
@@ -610,6 +664,7 @@ def main() -> None:
         results["ratio_intake_service_vs_raw_insert"] = (
             phase_service(world, args.service_calls, args.explain) / raw
         )
+        phase_breakdown(world, min(args.service_calls, 200))
         results["transition_queries"] = phase_transition(world, args.transitions, args.explain)
         if args.profile:
             phase_profile(world, args.profile)

@@ -13,12 +13,25 @@ the framework's link types, one in twenty reaching another subject. Then it time
 - the full evaluation of the organisation (``coherence_evaluate``): the first run,
   which opens every finding, and the median of ``--runs`` later runs;
 - the incremental evaluation after one write: the median of ``--runs`` updates of
-  one element through ``graph.services.element_update`` (the write, its change-log
-  entry and the evaluation of the subjects it touches), and the evaluation alone;
+  one element's name through ``graph.services.element_update`` (the write, its
+  change-log entry and the evaluation of the subjects it touches: a name change
+  touches only when the element last changed, so only cadence rules run), and
+  the evaluation alone of every rule of that subject (``findings_refresh``
+  without ``touched``, what a structural write costs);
 
-and prints the time per 1,000 elements, so a linear cost shows as a flat column.
+and prints the time per 1,000 elements, so a linear cost shows as a flat column,
+the CPU time of this process (``cpu``: on SQLite that includes the database's
+work; the machine may be shared) and the SQL statements of one incremental
+evaluation (``eval q``), and the load average after each size.
 Targets (issue 8): full < 2 s at 100,000 elements and 300,000 relations;
 incremental < 50 ms. Without ``DATABASE_URL`` it runs in a throwaway SQLite file.
+
+``--reuse`` keeps the data: on SQLite in ``--sqlite`` (default
+``var/bench/coherence.sqlite3``), on PostgreSQL in the database ``DATABASE_URL``
+names; an organisation ``bench-coherence-<size>`` already there is measured as it
+is (its "1st" run then finds the findings of the last run open). ``--profile``
+prints where one full and one incremental evaluation spend their time (cProfile,
+the top functions by own time).
 """
 
 from __future__ import annotations
@@ -30,18 +43,21 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django() -> None:
+def setup_django(args) -> None:
     sys.path.insert(0, str(ROOT))
     workdir = tempfile.mkdtemp(prefix="stuurwiel-bench-")
     os.makedirs(f"{workdir}/static")
     os.environ.setdefault("STUURWIEL_DATA_DIR", workdir)
     if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+        path = args.sqlite if args.reuse else f"{workdir}/bench.sqlite3"
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("STUURWIEL_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stuurwiel.settings")
     import django
@@ -49,7 +65,19 @@ def setup_django() -> None:
     django.setup()
 
 
-def build(size: int, per_subject: int, seed: int):
+def existing(size: int):
+    """The kept organisation of this size and its elements, or None."""
+    from stuurwiel.graph.models import Element, Relation
+    from stuurwiel.organisations.models import Organisation
+
+    organisation = Organisation.objects.filter(slug=f"bench-coherence-{size}").first()
+    if organisation is None:
+        return None
+    elements = list(Element.objects.filter(organisation=organisation).order_by("pk"))
+    return organisation, elements, Relation.objects.filter(organisation=organisation).count()
+
+
+def build(size: int, per_subject: int, seed: int, *, reuse: bool = False):
     from django.db import connection
 
     from stuurwiel.core.vocabulary import ElementType
@@ -58,7 +86,7 @@ def build(size: int, per_subject: int, seed: int):
     from stuurwiel.organisations.models import Organisation
 
     rng = random.Random(seed)
-    slug = f"bench-coherence-{size}-{int(time.time())}"
+    slug = f"bench-coherence-{size}" + ("" if reuse else f"-{int(time.time())}")
     organisation = Organisation.objects.create(name=slug, slug=slug)
     frameworks = list(Framework.objects.order_by("ref_id"))
     parts = {
@@ -143,15 +171,31 @@ def build(size: int, per_subject: int, seed: int):
     return organisation, elements, len(relations)
 
 
+def profile(label: str, call) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
+    profiler.enable()
+    call()
+    profiler.disable()
+    print(f"--- profile (CPU time of this process): {label}")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,30000,100000")
     parser.add_argument("--per-subject", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="keep and reuse the data")
+    parser.add_argument("--sqlite", default=str(ROOT / "var" / "bench" / "coherence.sqlite3"))
+    parser.add_argument("--profile", action="store_true", help="print a cProfile breakdown")
     args = parser.parse_args()
-    setup_django()
+    setup_django(args)
     from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from stuurwiel.coherence.services import coherence_evaluate, findings_refresh
     from stuurwiel.graph import services as graph_services
@@ -162,19 +206,24 @@ def main() -> None:
     print(
         f"database: {connection.vendor}; {args.per_subject} elements per subject; {args.runs} runs"
     )
-    header = ("elements", "relations", "full 1st s", "full s", "ms/1k el", "findings")
-    print(" ".join(f"{h:>10}" for h in header), f"{'write+eval ms':>13} {'eval ms':>8}")
+    header = ("elements", "relations", "full 1st s", "full s", "cpu s", "ms/1k el", "findings")
+    columns = f"{'write+eval ms':>13} {'eval ms':>8} {'cpu ms':>7} {'eval q':>6}"
+    print(" ".join(f"{h:>10}" for h in header), columns)
     for size in [int(s) for s in args.sizes.split(",")]:
-        organisation, elements, relation_count = build(size, args.per_subject, seed=size)
+        kept = existing(size) if args.reuse else None
+        organisation, elements, relation_count = kept or build(
+            size, args.per_subject, seed=size, reuse=args.reuse
+        )
         started = time.perf_counter()
         first = coherence_evaluate(organisation=organisation)
         first_s = time.perf_counter() - started
-        fulls = []
+        fulls, full_cpus = [], []
         for _ in range(args.runs):
-            started = time.perf_counter()
-            coherence_evaluate(organisation=organisation)
+            started, cpu = time.perf_counter(), time.process_time()
+            last = coherence_evaluate(organisation=organisation)
             fulls.append(time.perf_counter() - started)
-        writes, evals = [], []
+            full_cpus.append(time.process_time() - cpu)
+        writes, evals, eval_cpus, statements = [], [], [], []
         rng = random.Random(size)
         for _ in range(args.runs):
             element = Element.objects.get(pk=rng.choice(elements).pk)
@@ -186,14 +235,35 @@ def main() -> None:
                 version=element.version,
             )
             writes.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            findings_refresh(organisation=organisation, subject_ids=[element.subject_id])
-            evals.append(time.perf_counter() - started)
+            with CaptureQueriesContext(connection) as queries:
+                started, cpu = time.perf_counter(), time.process_time()
+                findings_refresh(organisation=organisation, subject_ids=[element.subject_id])
+                evals.append(time.perf_counter() - started)
+                eval_cpus.append(time.process_time() - cpu)
+            statements.append(len(queries.captured_queries))
         full = statistics.median(fulls)
-        figures = (size, relation_count, f"{first_s:.2f}", f"{full:.2f}")
+        full_cpu = statistics.median(full_cpus)
+        figures = (size, relation_count, f"{first_s:.2f}", f"{full:.2f}", f"{full_cpu:.2f}")
         figures += (f"{1e6 * full / size:.1f}", first.open_total)
         write_ms, eval_ms = 1000 * statistics.median(writes), 1000 * statistics.median(evals)
-        print(" ".join(f"{f:>10}" for f in figures), f"{write_ms:>13.1f} {eval_ms:>8.1f}")
+        cpu_ms = 1000 * statistics.median(eval_cpus)
+        print(
+            " ".join(f"{f:>10}" for f in figures),
+            f"{write_ms:>13.1f} {eval_ms:>8.1f} {cpu_ms:>7.1f} {max(statements):>6}",
+            f"  (load {os.getloadavg()[0]:.2f})",
+        )
+        stages = ", ".join(f"{name} {1000 * cpu:.0f}" for name, cpu in last.timings.items())
+        print(f"{'':>10} CPU ms of the last full run per stage: {stages}")
+        if args.profile:
+            profile(f"full, {size}", partial(coherence_evaluate, organisation=organisation))
+            profile(
+                f"incremental, {size}",
+                partial(
+                    findings_refresh,
+                    organisation=organisation,
+                    subject_ids=[elements[0].subject_id],
+                ),
+            )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ organisation (skipped when its clocks are there), every call registered in the l
   an exception on 1 % (70 % approved), and a category on the incidents (five per service,
   so recurring problems show).
 
+Then the roll-up (:mod:`stuurwiel.dashboard.rollup`) the dashboard reads: its time in full
+(every day of the organisation's calls), and incrementally after 1,000 new calls (copies of
+calls of the rich window, registered today; they stay in a reused database).
+
 Then it measures, as a manager (organisation-wide ``dashboard.view``) and as a service
 owner (scoped to one service), the dashboard page (default 90 days), 180 days, one service,
 the watermelon page and the API signals: p50/p95 server time (test client, in-process) and
@@ -250,6 +254,43 @@ def enrich(world, days: int) -> None:
     )
 
 
+# --- The roll-up --------------------------------------------------------------------------
+
+
+def new_calls(world, n: int) -> int:
+    """``n`` copies of the newest calls of the rich window, registered in the last hour
+    (what a busy hour adds before the next roll-up). Returns how many were written."""
+    from stuurwiel.calls.models import Call
+    from stuurwiel.core import clock
+
+    now = clock.now()
+    stamp = int(time.time()) % 100000
+    fields = [f for f in Call._meta.concrete_fields if not f.primary_key]
+    copies = []
+    newest = Call.objects.filter(organisation=world.organisation).order_by("-registered_at")[:n]
+    for i, call in enumerate(newest):
+        copy = Call(**{f.attname: getattr(call, f.attname) for f in fields})
+        copy.number = f"R{stamp}-{i}"
+        copy.registered_at = now - timedelta(minutes=1 + i % 50)
+        copies.append(copy)
+    Call.objects.bulk_create(copies, batch_size=BATCH)
+    return len(copies)
+
+
+def rollup_times(world) -> str:
+    """The full roll-up, then an incremental one after 1,000 new calls."""
+    from stuurwiel.dashboard.rollup import dashboard_rollup
+
+    full = dashboard_rollup(organisation=world.organisation, full=True)
+    added = new_calls(world, 1000)
+    incremental = dashboard_rollup(organisation=world.organisation)
+    return (
+        f"roll-up of {world.size:,} calls: full {full.seconds:.1f} s ({full.days} days, "
+        f"{full.rows:,} figures); incremental after {added:,} new calls "
+        f"{incremental.seconds * 1000:.0f} ms ({incremental.days} days)"
+    )
+
+
 # --- The pages ----------------------------------------------------------------------------
 
 
@@ -292,6 +333,8 @@ def main() -> None:
             worlds.append(world)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        for world in worlds:
+            print(rollup_times(world))
         print(
             f"\ndatabase: {connection.vendor} ({settings.DATABASES['default']['NAME']}); "
             f"{args.runs} runs; ms p50/p95, q = queries; test client in-process\n"

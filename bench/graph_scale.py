@@ -4,6 +4,10 @@ Run from the repository root::
 
     STUURWIEL_DEMO=1 .venv/bin/python bench/graph_scale.py [--elements 100000]
 
+The model graph's figures for one subject of 1,000 and one of 10,000 elements::
+
+    STUURWIEL_DEMO=1 .venv/bin/python bench/graph_scale.py --elements 10000 --per-subject 10000
+
 It builds two organisations in a throwaway SQLite file in a temporary directory
 (or in the database ``DATABASE_URL`` names, which must be migratable): a small one
 with 1,000 elements and a large one with ``--elements``, both spread over subjects
@@ -260,6 +264,21 @@ def cases(org: Org) -> dict[str, Callable[[], object]]:
         "relation list, first page": lambda: client.get(page("relation_list")),
         "element lookup (search)": lambda: client.get(
             page("element_lookup"), {"field": "source", "lookup": "verhuizing 0"}
+        ),
+        # The model graph: a subject's overview (counted per type above 150
+        # elements) and the focus on one element at depth 1 and 2.
+        "model graph, subject overview": lambda: client.get(
+            page("model_graph"), {"subject": org.subject_id}
+        ),
+        "model graph, framework filter": lambda: client.get(
+            page("model_graph"), {"subject": org.subject_id, "framework": "bench"}
+        ),
+        "model graph, focus": lambda: client.get(page("model_graph"), {"focus": org.element_id}),
+        "model graph, focus depth 2": lambda: client.get(
+            page("model_graph"), {"focus": org.element_id, "depth": "2"}
+        ),
+        "model graph, focus as SVG": lambda: client.get(
+            page("model_graph_svg"), {"focus": org.element_id}
         ),
     }
 

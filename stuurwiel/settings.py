@@ -247,3 +247,8 @@ STUURWIEL_JOBS_KEEP_DAYS = env_int("STUURWIEL_JOBS_KEEP_DAYS", 14)
 # addresses or networks (CIDR) may be reached besides (e.g. a receiver inside
 # the organisation's network). Empty by default: see stuurwiel.webhooks.addresses.
 STUURWIEL_WEBHOOK_ALLOW_HOSTS = env_list("STUURWIEL_WEBHOOK_ALLOW_HOSTS", [])
+
+# Secrets the server reads back (webhook signing secrets) are encrypted at rest
+# with these Fernet keys: the first seals, all open (rotation). Empty: a key
+# derived from SECRET_KEY (see stuurwiel.core.sealing; set your own in production).
+STUURWIEL_SEALING_KEYS = env_list("STUURWIEL_SEALING_KEYS", [])

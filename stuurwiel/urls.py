@@ -28,6 +28,7 @@ api_org_patterns = [
     path("", include("stuurwiel.organisations.api.urls")),
     path("parties/", include("stuurwiel.parties.api.urls")),
     path("model/", include("stuurwiel.graph.api.urls")),
+    path("coherence/", include("stuurwiel.coherence.api.urls")),
     path("changes/", include("stuurwiel.changelog.api.urls")),
     path("services/", include("stuurwiel.services.api.urls")),
     path("agreements/", include("stuurwiel.agreements.api.urls")),

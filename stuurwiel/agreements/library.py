@@ -193,12 +193,13 @@ def _bundled() -> UsmExtract:
     )
 
 
-def usm_extract() -> UsmExtract:
+def usm_extract(**known: Any) -> UsmExtract:
     """The priority part and the step index of the loaded USM library, or of its
-    bundled file when it is not loaded; worked out once per loaded library."""
+    bundled file when it is not loaded; worked out once per loaded library
+    (``key=``: the library's ``(pk, content_hash)`` if the caller read it)."""
     from stuurwiel.frameworks.selectors import library_derived
 
-    return library_derived(USM_URN, "usm_extract", _usm_extract_read)
+    return library_derived(USM_URN, "usm_extract", _usm_extract_read, **known)
 
 
 def _usm_extract_read() -> UsmExtract:
@@ -212,5 +213,5 @@ def _usm_extract_read() -> UsmExtract:
     return _from_rows(rows) or _bundled()
 
 
-def priority_library() -> PriorityLibrary:
-    return usm_extract().priority
+def priority_library(**known: Any) -> PriorityLibrary:
+    return usm_extract(**known).priority

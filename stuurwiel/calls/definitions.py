@@ -69,12 +69,19 @@ _SNAPSHOTS: dict[str, WorkflowSnapshot] = {}
 _DEFINITIONS: dict[int, Definition] = {}
 
 
-def current_snapshot() -> WorkflowSnapshot:
-    """The snapshot of the USM library as loaded now (stored if new)."""
+_READ = object()
+
+
+def current_snapshot(loaded_hash: str | None | object = _READ) -> WorkflowSnapshot:
+    """The snapshot of the USM library as loaded now (stored if new);
+    ``loaded_hash``: the loaded library's content hash (``None``: not loaded) when
+    the caller read it already, in a statement of its own."""
     from stuurwiel.frameworks.models import Framework
 
-    loaded_hash = Framework.objects.filter(urn=USM_URN).values_list("content_hash", flat=True)
-    key = next(iter(loaded_hash), None) or _bundled()[3]
+    if loaded_hash is _READ:
+        found = Framework.objects.filter(urn=USM_URN).values_list("content_hash", flat=True)
+        loaded_hash = next(iter(found), None)
+    key = str(loaded_hash or _bundled()[3])
     cached = _SNAPSHOTS.get(key)
     if cached is not None:
         return cached

@@ -9,7 +9,7 @@ transaction, as outbox rows, so a recorded hand-over always has its delivery.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from stuurwiel.calls.models import Call, CallEvent
@@ -36,14 +36,25 @@ def event_build(call: Call, kind: str, *, by, now, name: str | None = None, **va
     )
 
 
-def events_record(call: Call, events: Sequence[CallEvent]) -> list[CallEvent]:
-    """Store ``events`` (all of ``call``) in one statement and pass them on."""
+def events_record(
+    call: Call,
+    events: Sequence[CallEvent],
+    *,
+    insert: Callable[..., None] | None = None,
+) -> list[CallEvent]:
+    """Store ``events`` (all of ``call``) in one statement and pass them on
+    (``insert``: how the rows are written, ``bulk_create`` if not given; the
+    intake passes :func:`stuurwiel.calls.intake.rows_insert`)."""
     from stuurwiel.calls import outbound
 
     if not events:
         return []
     for event in events:
         event.call_version = call.version
-    rows = CallEvent.objects.bulk_create(events)
+    if insert is None:
+        rows = CallEvent.objects.bulk_create(events)
+    else:
+        insert(*events)
+        rows = list(events)
     outbound.events_recorded(call, rows)
     return rows

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.calls.choices import CallStatus
 from stuurwiel.calls.models import Call
+from stuurwiel.calls.selectors import sees_as_supplier
 from stuurwiel.core.filtersets import IdFilter, SearchFilterSet
 
 
@@ -15,6 +16,15 @@ class CallFilterSet(SearchFilterSet):
     coordinator = IdFilter(field_name="coordinator_id", label=_("Workflow coordinator"))
     call_type = django_filters.CharFilter(field_name="call_type", label=_("Type"))
     priority = django_filters.NumberFilter(field_name="priority", label=_("Priority"))
+
+    def search(self, queryset, name, value):
+        # A supplier does not see the title (the requester's words): its search
+        # must not find calls by them either, or a search would reveal them.
+        member_access = getattr(self.request, "access", None)
+        if member_access is not None and sees_as_supplier(member_access):
+            value = value.strip()
+            return queryset.filter(number__icontains=value) if value else queryset
+        return super().search(queryset, name, value)
 
     class Meta:
         model = Call

@@ -18,6 +18,24 @@ def call_queryset() -> QuerySet[Call]:
     return Call.objects.select_related("service", "current_link__team", "current_link__supplier")
 
 
+def with_handover(calls: QuerySet[Call]) -> QuerySet[Call]:
+    """The calls with what passed the interface when each reached its current
+    link (``handover_passes``, ``handover_reason``): a supplier's view of the work
+    in place of the title, which is the requester's words. Two subqueries on
+    the segments' (call, started_at) index: the page's rows only."""
+    from django.db.models import OuterRef, Subquery
+
+    from stuurwiel.calls.models import LinkSegment
+
+    open_segment = LinkSegment.objects.filter(call=OuterRef("pk"), ended_at__isnull=True).order_by(
+        "-started_at", "-pk"
+    )
+    return calls.annotate(
+        handover_passes=Subquery(open_segment.values("passes")[:1]),
+        handover_reason=Subquery(open_segment.values("reason")[:1]),
+    )
+
+
 #: What a supplier reads of its own stretches of a call: the work, not the words
 #: of others (comments, the requester's registration text, confirmations).
 _SUPPLIER_KINDS = (

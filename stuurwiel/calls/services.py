@@ -13,14 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from stuurwiel.calls import clocks, routing
+from stuurwiel.calls import clocks, intake, routing
 from stuurwiel.calls.choices import CallStatus, Channel, EventKind
 from stuurwiel.calls.definitions import current_snapshot, definition_of
 from stuurwiel.calls.events import event_build, events_record
 from stuurwiel.calls.facts import call_facts, member_roles, relaxed_rules
 from stuurwiel.calls.models import Call, CallCounter, CallEvent, LinkSegment
 from stuurwiel.changelog.choices import ChangeAction
-from stuurwiel.changelog.services import actor_name, change_record, snapshot
+from stuurwiel.changelog.services import actor_name, change_entry, snapshot
 from stuurwiel.core import clock
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.text import clean_text
@@ -106,13 +106,18 @@ def _next_number(organisation, year: int) -> str:
     return f"{prefix}-{year}-{last:06d}"
 
 
-def _priority(organisation, definition: Definition, call_type: str, impact: str, urgency: str):
-    from stuurwiel.agreements.selectors import priority_for, risk_priority_for
+def _priority(definition: Definition, reads, call_type: str, impact: str, urgency: str):
+    """The call's priority: the organisation's own cell of the matrix the type
+    uses (read by :func:`intake.intake_reads`), else the library's default."""
+    from stuurwiel.agreements.choices import MatrixKind
+    from stuurwiel.agreements.library import priority_library
 
     if not impact and not urgency:
         return None
-    lookup = risk_priority_for if definition.call_types[call_type].risk_priority else priority_for
-    priority = lookup(organisation, impact, urgency)
+    kind = MatrixKind.RISK if definition.call_types[call_type].risk_priority else MatrixKind.CALL
+    priority = reads.cells[kind]
+    if priority is None:
+        priority = priority_library(key=reads.library).matrix(kind).cells.get((impact, urgency))
     if priority is None:
         raise ValidationError(
             {"impact": _("This combination of levels is not in the priority matrix.")},
@@ -127,21 +132,6 @@ def _check_service(service) -> None:
 
     if service.status != ServiceStatus.LIVE:
         raise ServiceNotLive(service, gate_gaps(service))
-
-
-def _sa_version(service):
-    from stuurwiel.agreements.choices import AgreementKind, VersionStatus
-    from stuurwiel.agreements.models import AgreementVersion
-
-    return (
-        AgreementVersion.objects.filter(
-            agreement__service=service,
-            agreement__kind=AgreementKind.SA,
-            status=VersionStatus.ACTIVE,
-        )
-        .only("pk")
-        .first()
-    )
 
 
 def _registrar_requester(by, organisation, requester):
@@ -176,7 +166,10 @@ def call_register(
     description = _text(description, field="description", max_length=TEXT_MAX)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")}, code="invalid")
-    snapshot_row = current_snapshot()
+    reads = intake.intake_reads(
+        organisation=organisation, service=service, row=impact, column=urgency
+    )
+    snapshot_row = current_snapshot(reads.library[1] if reads.library else None)
     definition = definition_of(snapshot_row)
     if call_type not in definition.call_types:
         raise ValidationError({"call_type": _("Unknown call type.")}, code="invalid")
@@ -208,14 +201,14 @@ def call_register(
     )
     access.require(by=by, organisation=organisation, action="register", obj=call)
     _check_service(service)
-    call.priority = _priority(organisation, definition, call_type, impact, urgency)
-    call.sa_version = _sa_version(service)
+    call.priority = _priority(definition, reads, call_type, impact, urgency)
+    call.sa_version_id = reads.sa_version_id
     chain = routing.chain_of(service)
     first = routing.link_for(chain, state.root.step, current=None)
     call.current_link = first
     call.number = _next_number(organisation, now.year)
     call.clocks_stale = True  # clocks: the sweep computes them (no statement here)
-    call.save()
+    intake.rows_insert(call)
     name = actor_name(by, organisation) if getattr(by, "is_authenticated", False) else ""
     event = event_build(
         call,
@@ -229,15 +222,18 @@ def call_register(
         data={"channel": channel, "call_type": call_type},
     )
     if first is not None:
-        LinkSegment.objects.create(
+        segment = LinkSegment(
             organisation=organisation,
             call=call,
             link=first,
             started_at=now,
             passes=routing.passes(chain, None, first),
         )
-    events_record(call, [event])
-    change_record(instance=call, action=ChangeAction.CREATE, by=by, after=snapshot(call))
+        intake.rows_insert(segment)
+    events_record(call, [event], insert=intake.rows_insert)
+    entry = change_entry(instance=call, action=ChangeAction.CREATE, by=by, after=snapshot(call))
+    if entry is not None:
+        intake.rows_insert(entry)
     return call
 
 

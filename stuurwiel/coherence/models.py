@@ -9,11 +9,23 @@ the row while the rule keeps failing for that key, and resolves it when it
 holds, so "open since" and "resolved on" are facts, not recomputations.
 """
 
+import hashlib
+import json
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stuurwiel.coherence.choices import FindingOutcome, FindingStatus
 from stuurwiel.frameworks.choices import RuleSeverity
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
+def reasoning_digest(reasoning: dict) -> str:
+    """A short hash of a finding's reasoning (its canonical JSON): re-evaluating
+    compares digests, so it never decodes the stored JSON of every open finding."""
+    return hashlib.blake2b(_CANONICAL.encode(reasoning).encode(), digest_size=16).hexdigest()
 
 
 class Finding(models.Model):
@@ -62,6 +74,8 @@ class Finding(models.Model):
     # The evaluator's facts (element ids, parts, link type, counts): rendered into
     # words on reading (coherence/display.py), so the reasoning follows the language.
     reasoning = models.JSONField(_("reasoning"), default=dict)
+    # reasoning_digest(reasoning), kept with it by the engine.
+    digest = models.CharField(_("reasoning digest"), max_length=32, default="", editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
@@ -109,6 +123,10 @@ class FindingSnapshot(models.Model):
     warnings = models.PositiveIntegerField(_("warnings"), default=0)
     infos = models.PositiveIntegerField(_("information"), default=0)
     unchecked = models.PositiveIntegerField(_("not checkable"), default=0)
+    # Per rule of the framework (id as text): [checks, checks that hold, open
+    # failures, open unchecked]. An evaluation of only some rules (a write that
+    # touched only what those read) takes the other rules' figures from here.
+    tally = models.JSONField(_("checks per rule"), default=dict, editable=False)
 
     class Meta:
         ordering = ["subject", "framework", "day"]
@@ -128,3 +146,32 @@ class FindingSnapshot(models.Model):
     def score(self) -> int | None:
         """The share of checks that hold, in per cent (None: nothing to check)."""
         return round(100 * self.passed / self.checks) if self.checks else None
+
+
+class CoherenceReview(models.Model):
+    """A manager's mark that the organisation's coherence was reviewed (in the
+    board, the management team): the overview's "since the last review" starts
+    here. A deliberate event, shared by everyone who reads the overview, rather
+    than each member's last visit, which moves with every glance at the page."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        verbose_name = _("coherence review")
+        verbose_name_plural = _("coherence reviews")
+        indexes = [models.Index(fields=["organisation", "-reviewed_at"], name="review_org_at")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.reviewed_at:%Y-%m-%d %H:%M}"

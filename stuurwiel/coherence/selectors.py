@@ -1,5 +1,7 @@
 """Reads of the coherence findings: a subject's, the count per part (for the
-diagrams), and the management overview per subject × framework with its trend."""
+diagrams), and the management overview per subject × framework with its trend
+(drawn as a sparkline), the last review, and the services' chain performance
+(read from the dashboard's norm figures, not computed twice)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, QuerySet
 
 from stuurwiel.coherence.choices import FindingOutcome, FindingStatus
-from stuurwiel.coherence.models import Finding, FindingSnapshot
+from stuurwiel.coherence.models import CoherenceReview, Finding, FindingSnapshot
 from stuurwiel.core import clock
+from stuurwiel.dashboard import selectors as dashboard_selectors
 from stuurwiel.graph.models import Subject
 from stuurwiel.organisations import access
 
@@ -24,7 +27,7 @@ def open_findings(*, subject: Subject) -> list[Finding]:
     """The subject's open findings, most severe first, per framework in rule order."""
     rows = (
         Finding.objects.filter(subject=subject, status=FindingStatus.OPEN)
-        .select_related("rule", "rule__framework", "part")
+        .select_related("rule", "rule__framework", "subject", "subject__owner", "part")
         .order_by("rule__framework__name_nl", "rule__order", "key")
     )
     return sorted(
@@ -62,6 +65,10 @@ class Score:
     @property
     def open_count(self) -> int:
         return self.latest.errors + self.latest.warnings + self.latest.infos
+
+    @property
+    def spark(self) -> Sparkline | None:
+        return sparkline(self.points)
 
 
 def _latest_snapshots(subjects: QuerySet[Subject]) -> list[FindingSnapshot]:
@@ -112,9 +119,16 @@ def scores(*, organisation, member_access, since: date | None = None) -> list[Sc
     )
 
 
+#: The most findings of one subject among the top ones, so the list spans the organisation.
+TOP_PER_SUBJECT = 2
+
+
 def top_findings(*, organisation, member_access, limit: int = TOP_FINDINGS) -> list[Finding]:
     """The open findings that matter most across the subjects the member sees:
-    errors before warnings before information, the longest open first."""
+    errors before warnings before information; within a severity the subjects
+    take turns, the longest open first, with at most :data:`TOP_PER_SUBJECT`
+    each while other subjects have some (a draft service's to-do list must not
+    hide every other subject)."""
     subjects = access.restrict(Subject.objects.filter(organisation=organisation), member_access)
     rows = (
         Finding.objects.filter(
@@ -123,15 +137,30 @@ def top_findings(*, organisation, member_access, limit: int = TOP_FINDINGS) -> l
             outcome=FindingOutcome.FAILED,
             subject__in=subjects,
         )
-        .select_related("rule", "rule__framework", "subject", "part")
+        .select_related("rule", "rule__framework", "subject", "subject__owner", "part")
         .order_by("opened_at", "pk")
     )
+    # A bounded read per severity (one query each); within a severity the subjects
+    # take turns, each with at most TOP_PER_SUBJECT, so the list spans the organisation.
     found: list[Finding] = []
+    rest: list[Finding] = []  # beyond a subject's share: fills up when few subjects have any
+    per_subject: dict[int, int] = defaultdict(int)
     for severity in ("error", "warning", "info"):
-        found.extend(rows.filter(severity=severity)[: limit - len(found)])
-        if len(found) >= limit:
-            break
-    return found
+        queues: dict[int, list[Finding]] = defaultdict(list)
+        for finding in rows.filter(severity=severity)[: limit * 10]:
+            queues[finding.subject_id].append(finding)
+        while queues and len(found) < limit:
+            for subject_id in list(queues):
+                queue = queues[subject_id]
+                if not queue or per_subject[subject_id] >= TOP_PER_SUBJECT:
+                    rest.extend(queues.pop(subject_id))
+                    continue
+                found.append(queue.pop(0))
+                per_subject[subject_id] += 1
+                if len(found) >= limit:
+                    break
+    found += rest[: limit - len(found)]
+    return sorted(found, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
 
 
 @dataclass
@@ -143,11 +172,88 @@ class Changes:
 
 
 def changes_since(*, organisation, member_access, since) -> Changes:
-    """What opened and what was resolved since ``since`` (a datetime)."""
+    """What opened since ``since`` (a datetime) and is still open, and what was
+    open then and has been resolved since. A finding that opened and closed
+    again in between (while content was being entered) is no change to report."""
     subjects = access.restrict(Subject.objects.filter(organisation=organisation), member_access)
     base = Finding.objects.filter(organisation=organisation, subject__in=subjects).select_related(
-        "rule", "rule__framework", "subject", "part"
+        "rule", "rule__framework", "subject", "subject__owner", "part"
     )
     opened = base.filter(opened_at__gte=since, status=FindingStatus.OPEN).order_by("-opened_at")
-    resolved = base.filter(resolved_at__gte=since).order_by("-resolved_at")
+    resolved = base.filter(resolved_at__gte=since, opened_at__lt=since).order_by("-resolved_at")
     return Changes(opened.count(), resolved.count(), list(opened[:10]), list(resolved[:10]))
+
+
+def last_review(*, organisation) -> CoherenceReview | None:
+    """The organisation's latest coherence review, if one was marked."""
+    return (
+        CoherenceReview.objects.filter(organisation=organisation)
+        .select_related("reviewed_by")
+        .first()
+    )
+
+
+@dataclass
+class Sparkline:
+    """A score's trend as the points of a small SVG polyline (0–100 % high)."""
+
+    points: str
+    last_x: float
+    last_y: float
+    first: int
+    last: int
+    count: int
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 96, 24
+
+
+def sparkline(values: list[int]) -> Sparkline | None:
+    """The polyline of ``values`` (per cent, oldest first) in
+    :data:`SPARK_WIDTH` × :data:`SPARK_HEIGHT`, higher scores higher up; None for
+    fewer than two values (no trend to draw). The height spans the values' own
+    range with at least 20 points (a sparkline shows the course; the figures
+    beside it and its title say where it stands)."""
+    if len(values) < 2:
+        return None
+    low, high = float(min(values)), float(max(values))
+    if high - low < 20:
+        middle = (high + low) / 2
+        low, high = max(0, middle - 10), min(100, middle + 10)
+        if high - low < 20:
+            low, high = (0.0, 20.0) if low == 0 else (80.0, 100.0)
+    step = (SPARK_WIDTH - 4) / (len(values) - 1)
+    span = SPARK_HEIGHT - 6
+    coords = [
+        (round(2 + i * step, 1), round(3 + span * (high - v) / (high - low), 1))
+        for i, v in enumerate(values)
+    ]
+    return Sparkline(
+        points=" ".join(f"{x},{y}" for x, y in coords),
+        last_x=coords[-1][0],
+        last_y=coords[-1][1],
+        first=values[0],
+        last=values[-1],
+        count=len(values),
+    )
+
+
+@dataclass
+class ChainPerformance:
+    """One service's chain (SA) clocks since ``start``: per norm kind the share met."""
+
+    service: str
+    rows: list = field(default_factory=list)  # dashboard NormRow of the chain
+
+
+def chain_performance(*, organisation, member_access, start, end) -> list[ChainPerformance]:
+    """Per service the member's dashboard reaches, the chain's own figures (the
+    SA clocks: met, breached, running per norm kind) from the dashboard's norm
+    selector; empty where no calls ran or the member has no dashboard."""
+    figures = dashboard_selectors.norms(
+        organisation=organisation, member_access=member_access, start=start, end=end
+    )
+    per_service: dict[str, ChainPerformance] = {}
+    for row in figures.chain():
+        per_service.setdefault(row.service, ChainPerformance(service=row.service)).rows.append(row)
+    return sorted(per_service.values(), key=lambda c: c.service)

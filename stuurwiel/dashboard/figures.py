@@ -224,3 +224,4 @@ class Signals:
     exceptions: ExceptionFigures
     heroes: HeroFigures
     recurring: RecurringFigures
+    as_of: Any = None  # the figures are those of the roll-up at this moment (None: none yet)

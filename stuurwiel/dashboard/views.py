@@ -107,6 +107,7 @@ class WatermelonView(_SignalsMixin, TemplateView):
             watermelon=found,
             findings=selectors.standing_findings(organisation=self.organisation),
             per_service=_side_by_side(found.norms),
+            as_of=selectors.figures_as_of(organisation=self.organisation),
             thresholds=_thresholds(),
         )
         return context

@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from stuurwiel.calendars.models import BusinessCalendar
+from stuurwiel.dashboard.rollup import dashboard_rollup
 from stuurwiel.demo.checks import validate_datasets
 from stuurwiel.demo.dataset import (
     DemoDataset,
@@ -137,6 +138,8 @@ def demo_load(
             if outcome.slug in HISTORY_ORGANISATIONS:
                 organisation = Organisation.objects.get(slug=outcome.slug)
                 report.histories.append((outcome.name, history_load(organisation=organisation)))
+                # The dashboard reads daily figures: roll the history up at once.
+                dashboard_rollup(organisation=organisation, full=True)
     return report
 
 

@@ -227,7 +227,13 @@ def card(
             text(x + PAD + 4 + chip_w + 8, y + PAD + 14, count_label, 11.5, fill=MUTED)
         )
     if view.findings:
-        group.shapes += findings_badge(x + w - PAD, y + PAD, view.findings, short=w < 260)
+        # The full "⚠ 2 open findings" only where it fits beside the chip and the
+        # count (a "Partly answered" chip on a narrow card left it overlapping).
+        used = PAD + 4 + chip_w + 8 + (text_width(count_label, 11.5) + 8 if count_label else 0)
+        full = text_width(f"⚠ {findings_phrase(view.findings)}", 11, bold=True) + 14
+        group.shapes += findings_badge(
+            x + w - PAD, y + PAD, view.findings, short=full > w - PAD - used
+        )
     inner = w - 2 * PAD - 4
     left = x + PAD + 4
     cursor = y + PAD + 20 + 8
@@ -284,11 +290,13 @@ def _rows(
         items = items[:cut]
         more += hidden
         more_url = view.list_url if kind != "children" else view.anchor_url
+    # Names get a second line where the card has the room (narrow cards cut them short).
+    per_item = 2 if items and 2 * len(items) + (1 if more else 0) <= room else 1
     cursor = top
     for name, url, icon, count, child in items:
         cursor += ROW_H
         label = f"{name} · {count}" if count else name
-        line = fit_lines(label, inner - 16, ROW_SIZE, 1)[0]
+        lines = fit_lines(label, inner - 16, ROW_SIZE, per_item)
         shapes = [
             text(
                 left,
@@ -298,8 +306,11 @@ def _rows(
                 font_weight=700,
                 fill=STATUS_STYLES[child.status].stroke if child else MUTED,
             ),
-            text(left + 15, cursor, line, ROW_SIZE, fill=INK, class_="row-text"),
+            text(left + 15, cursor, lines[0], ROW_SIZE, fill=INK, class_="row-text"),
         ]
+        for line in lines[1:]:
+            cursor += ROW_H
+            shapes.append(text(left + 15, cursor, line, ROW_SIZE, fill=INK, class_="row-text"))
         title = f"{name} — {PartStatus(child.status).label}" if child else name
         group.links.append(Link(url, title, shapes))
     if more:
@@ -328,10 +339,10 @@ def _rows(
             )
         )
     elif not items and kind == "elements":
-        cursor += ROW_H
-        group.shapes.append(
-            text(left, cursor, _("Nothing answers this yet."), 12, font_style="italic", fill=MUTED)
-        )
+        # Say what a click does, so an empty part is a next step, not a dead end.
+        for line in fit_lines(_("Nothing answers this yet: click to add one."), inner, 12, 2):
+            cursor += ROW_H
+            group.shapes.append(text(left, cursor, line, 12, font_style="italic", fill=MUTED))
 
 
 def chip_part(view: PartView, x: float, y: float, w: float, h: float = 30) -> PartGroup:

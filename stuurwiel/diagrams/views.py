@@ -79,6 +79,8 @@ class DiagramView(DiagramMixin, TemplateView):
             ),
             png_filename=self.file_name(content, ".png"),
             svg_filename=self.file_name(content, ".svg"),
+            # The badges on the parts, summed: the page then says where they are explained.
+            findings_total=sum(view.findings or 0 for view in content.parts),
         )
         return context
 

@@ -29,6 +29,7 @@ ATTRIBUTE_LABELS = {
     "book_definition": _("definition in the book"),
     "book_sections": _("sections of the book"),
     "cadence_months": _("cadence in months"),
+    "trace_stage": _("place on the trace (1: the reasons)"),
     "candidate_services": _("candidate services"),
     "category": _("category"),
     "decided_at": _("decided at"),

@@ -170,6 +170,7 @@ def library_errors(library: Library) -> list[LibraryError]:
     link_refs = _link_type_errors(library, part_refs, errors)
     _rule_errors(library, part_refs, link_refs, errors)
     _not_assessable_asked(library, errors)
+    _trace_stage_errors(library, errors)
     return errors
 
 
@@ -373,3 +374,26 @@ def _not_assessable_asked(library: Library, errors: list) -> None:
                     "answer it; an “answered” rule cannot require it."
                 ).format(ref=ref)
                 errors.append(library.error((*path, "params", "parts", number), message))
+
+
+def _trace_stage_errors(library: Library, errors: list) -> None:
+    """The trace stages (attribute ``trace_stage``) run 1, 2, … without a gap, and
+    a library that declares them declares at least two: a path needs both ends."""
+    stages: dict[int, Path] = {}
+    for part, path, _parent in walk_parts(library.data):
+        stage = _dict(part.get("attributes")).get("trace_stage")
+        if isinstance(stage, int) and not isinstance(stage, bool) and stage >= 1:
+            stages.setdefault(stage, (*path, "attributes", "trace_stage"))
+    if not stages:
+        return
+    first = stages[min(stages)]
+    if len(stages) < 2:
+        message = _("A trace needs at least two stages (reasons and results); only one is set.")
+        errors.append(library.error(first, message))
+        return
+    missing = sorted(set(range(1, max(stages) + 1)) - set(stages))
+    if missing:
+        message = _("The trace stages run from 1 without a gap; no part has stage {stages}.")
+        errors.append(
+            library.error(first, message.format(stages=", ".join(str(n) for n in missing)))
+        )

@@ -28,7 +28,10 @@ _DERIVED: dict[tuple[str, str], tuple[Any, Any]] = {}
 _DERIVED_LOCK = threading.Lock()
 
 
-def library_derived(urn: str, what: str, build: Callable[[], T]) -> T:
+_READ = object()
+
+
+def library_derived(urn: str, what: str, build: Callable[[], T], *, key: Any = _READ) -> T:
     """What ``build`` reads from the loaded library ``urn`` (``what`` names it),
     worked out once per loaded content instead of on every page: one query for
     the library's content hash, then the value kept from the last time, unless the
@@ -36,8 +39,10 @@ def library_derived(urn: str, what: str, build: Callable[[], T]) -> T:
     writes a new content hash with every change of content (an unchanged library
     is skipped). Not loaded: the key is ``None`` (``build`` then reads the bundled
     file, which does not change while the process runs). The value is shared:
-    callers treat it as read-only."""
-    key = Framework.objects.filter(urn=urn).values_list("pk", "content_hash").first()
+    callers treat it as read-only. ``key``: the library's ``(pk, content_hash)``
+    (or ``None``) when the caller read it already, in a statement of its own."""
+    if key is _READ:
+        key = Framework.objects.filter(urn=urn).values_list("pk", "content_hash").first()
     kept = _DERIVED.get((urn, what))
     if kept is not None and kept[0] == key:
         return kept[1]

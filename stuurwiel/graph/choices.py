@@ -13,6 +13,8 @@ from stuurwiel.core.vocabulary import ElementType, RelationType
 __all__ = [
     "ARCHIMATE_COUNTERPART",
     "ARCHIMATE_ELEMENT",
+    "ELEMENT_LAYER",
+    "ElementLayer",
     "ElementType",
     "RelationType",
     "SubjectKind",
@@ -95,4 +97,62 @@ ARCHIMATE_COUNTERPART: dict[str, str] = {
         ElementType.WORK_PACKAGE,
         ElementType.DELIVERABLE,
     )
+}
+
+
+class ElementLayer(models.TextChoices):
+    """ArchiMate's layers, top to bottom as Archi draws a layered view; the model
+    graph colours and shapes an element by its layer."""
+
+    MOTIVATION = "motivation", _("Motivation")
+    STRATEGY = "strategy", _("Strategy")
+    BUSINESS = "business", _("Business")
+    APPLICATION = "application", _("Application")
+    TECHNOLOGY = "technology", _("Technology")
+    IMPLEMENTATION = "implementation", _("Implementation & migration")
+
+
+# The layer of each element type: that of its ArchiMate counterpart (or, for a type
+# ArchiMate lacks, of the element it borrows in ``ARCHIMATE_ELEMENT``).
+ELEMENT_LAYER: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            ElementType.DRIVER,
+            ElementType.GOAL,
+            ElementType.OUTCOME,
+            ElementType.VALUE,
+            ElementType.PRINCIPLE,
+            ElementType.REQUIREMENT,
+            ElementType.CONSTRAINT,
+            ElementType.ASSESSMENT,
+            ElementType.STAKEHOLDER,
+            ElementType.DECISION,
+            ElementType.MEASURE,
+            ElementType.RISK,
+            ElementType.CONTEXT_FACTOR,
+            ElementType.MECHANISM,
+            ElementType.LEARNING_QUESTION,
+        ),
+        ElementLayer.MOTIVATION,
+    ),
+    **dict.fromkeys(
+        (
+            ElementType.CAPABILITY,
+            ElementType.COURSE_OF_ACTION,
+            ElementType.MEANS,
+            ElementType.INTERVENTION,
+        ),
+        ElementLayer.STRATEGY,
+    ),
+    **dict.fromkeys(
+        (ElementType.ROLE, ElementType.ACTOR, ElementType.PROCESS, ElementType.SERVICE),
+        ElementLayer.BUSINESS,
+    ),
+    ElementType.APPLICATION: ElementLayer.APPLICATION,
+    ElementType.DATA_OBJECT: ElementLayer.APPLICATION,
+    ElementType.TECHNOLOGY: ElementLayer.TECHNOLOGY,
+    **dict.fromkeys(
+        (ElementType.WORK_PACKAGE, ElementType.DELIVERABLE, ElementType.OUTPUT),
+        ElementLayer.IMPLEMENTATION,
+    ),
 }

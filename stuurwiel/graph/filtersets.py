@@ -142,3 +142,52 @@ class RelationFilterSet(SearchFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(source__subject=value) | Q(target__subject=value))
+
+
+class ModelGraphFilterSet(SearchFilterSet):
+    """The model graph's filters: which elements are drawn (subject, framework,
+    type, text) and which relations (type); ``focus`` and ``depth`` choose the view
+    (an overview without a focus). The relation type, focus and depth do not
+    filter the elements: the page reads them from the form."""
+
+    search_fields = ("name", "description")
+    subject = django_filters.ModelChoiceFilter(queryset=_subjects, label=_("Subject"))
+    framework = _frameworks()
+    element_type = django_filters.ChoiceFilter(choices=ElementType.choices, label=_("Element type"))
+    relation_type = django_filters.ChoiceFilter(
+        choices=RelationType.choices, label=_("Relation type"), method="leave"
+    )
+    focus = IdFilter(label=_("Focus on"), method="leave")
+    depth = django_filters.ChoiceFilter(
+        choices=(("1", _("Direct neighbours")), ("2", _("Neighbours and theirs"))),
+        label=_("Depth"),
+        method="leave",
+        empty_label=None,
+    )
+
+    ELEMENT_FILTERS = ("q", "subject", "framework", "element_type")
+
+    class Meta:
+        model = Element
+        fields = ["q", "subject", "framework", "element_type", "relation_type", "focus", "depth"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = getattr(self.request, "organisation", None)
+        if organisation is not None:
+            lookup_url = reverse("graph:element_lookup", kwargs={"org": organisation.slug})
+            elements = lookup_queryset(_visible(self.request, Element.objects.all()))
+            self.filters["focus"].extra["widget"] = LookupWidget(
+                lookup_url=lookup_url, queryset=elements
+            )
+
+    filter_framework = ElementFilterSet.filter_framework
+
+    def leave(self, queryset, name, value):
+        return queryset
+
+    @property
+    def filters_elements(self) -> bool:
+        """Whether any filter narrows the elements (else the focus shows all neighbours)."""
+        data = self.form.cleaned_data
+        return any(data.get(name) not in (None, "") for name in self.ELEMENT_FILTERS)

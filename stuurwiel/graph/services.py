@@ -186,10 +186,30 @@ def element_update(
     if "parts" in data or "subject" in data:
         _check_parts_fit_subject(subject=subject, parts=parts)
     near = _subjects_near([instance.pk]) | {instance.subject_id}
+    structural = _structural_change(instance, data, parts)
     element = object_update(instance=instance, by=by, data=data, version=version, reason=reason)
     near.add(element.subject_id)
-    touch.subjects_touched(organisation=element.organisation, subject_ids=near)
+    touch.subjects_touched(
+        organisation=element.organisation,
+        subject_ids=near,
+        # A change of only its name or description: only when it last changed moved.
+        touched=None if structural else {touch.Touched.REVIEWS},
+    )
     return element
+
+
+def _structural_change(instance: Element, data: dict[str, Any], parts) -> bool:
+    """Whether the update changes the element's type, subject or parts."""
+    if "element_type" in data and data["element_type"] != instance.element_type:
+        return True
+    if "subject" in data and getattr(data["subject"], "pk", data["subject"]) != (
+        instance.subject_id
+    ):
+        return True
+    if "parts" in data:
+        current = set(instance.parts.values_list("pk", flat=True))
+        return {part.pk for part in parts} != current
+    return False
 
 
 def element_classify(
@@ -322,7 +342,9 @@ def relation_create(*, organisation, by, data: dict[str, Any], reason: str = "")
         model=Relation, organisation=organisation, by=by, data=data, reason=reason
     )
     touch.subjects_touched(
-        organisation=organisation, subject_ids=_relation_subjects(relation.source, relation.target)
+        organisation=organisation,
+        subject_ids=_relation_subjects(relation.source, relation.target),
+        touched={touch.Touched.LINKS},
     )
     return relation
 
@@ -339,6 +361,7 @@ def relation_update(
     touch.subjects_touched(
         organisation=relation.organisation,
         subject_ids=[*before, *_relation_subjects(relation.source, relation.target)],
+        touched={touch.Touched.LINKS},
     )
     return relation
 
@@ -347,7 +370,9 @@ def relation_update(
 def relation_delete(*, instance: Relation, by, version=None, reason: str = "") -> None:
     ends = _relation_subjects(instance.source, instance.target)
     object_delete(instance=instance, by=by, version=version, reason=reason)
-    touch.subjects_touched(organisation=instance.organisation, subject_ids=ends)
+    touch.subjects_touched(
+        organisation=instance.organisation, subject_ids=ends, touched={touch.Touched.LINKS}
+    )
 
 
 def _check_relation(*, organisation, values: dict[str, Any]) -> None:

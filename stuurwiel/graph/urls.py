@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stuurwiel.graph import views
+from stuurwiel.graph import graph_views, views
 
 app_name = "graph"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("subjects/<int:pk>/edit/", views.SubjectEditView.as_view(), name="subject_edit"),
     path("subjects/<int:pk>/delete/", views.SubjectDeleteView.as_view(), name="subject_delete"),
     path("subjects/<int:pk>/history/", views.SubjectHistoryView.as_view(), name="subject_history"),
+    path("graph/", graph_views.ModelGraphView.as_view(), name="model_graph"),
+    path("graph/graph.svg", graph_views.ModelGraphSvgView.as_view(), name="model_graph_svg"),
     path("elements/", views.ElementListView.as_view(), name="element_list"),
     path("elements/add/", views.ElementEditView.as_view(), name="element_add"),
     path("elements/lookup/", views.ElementLookupView.as_view(), name="element_lookup"),

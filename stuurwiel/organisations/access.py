@@ -127,6 +127,8 @@ PERMISSION_MATRIX: dict[str, dict[str, Reach]] = {
         "calls.approve_exception": SCOPE,
         "calls.relax": SCOPE,
         **_DASHBOARD,
+        # Marking that the board reviewed the coherence overview ("since the last review").
+        "coherence.review": SCOPE,
     },
     Role.SERVICE_OWNER: {
         **_STAFF_READS,

@@ -490,14 +490,17 @@ def membership_roles_set(
 
 def _roles_touched(organisation: Organisation, subject_ids: set[int | None]) -> None:
     """Roles held for these subjects changed (``None``: organisation-wide, which
-    touches every subject): what is derived from who holds which role follows."""
+    touches every subject): what is derived from who holds which role follows
+    (the coherence engine runs only its rules that read roles)."""
     if None in subject_ids:
         from stuurwiel.graph.models import Subject
 
         subject_ids = set(
             Subject.objects.filter(organisation=organisation).values_list("pk", flat=True)
         )
-    touch.subjects_touched(organisation=organisation, subject_ids=subject_ids)
+    touch.subjects_touched(
+        organisation=organisation, subject_ids=subject_ids, touched={touch.Touched.ROLES}
+    )
 
 
 def _membership_active_set(

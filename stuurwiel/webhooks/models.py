@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stuurwiel.core import sealing
 from stuurwiel.core.models import OrganisationOwnedModel
 from stuurwiel.webhooks.choices import DeliveryStatus
 
@@ -42,11 +43,12 @@ class WebhookEndpoint(OrganisationOwnedModel):
     )
     url = models.URLField(_("address (URL)"), max_length=500)
     # The signing secret, ``whsec_<base64>``; made by the server, shown once,
-    # rotatable. Stored as is: signing needs the secret itself (it is the HMAC
-    # key, so it cannot be hashed), and encrypting it at rest needs an AEAD
-    # cipher the standard library does not have (``cryptography`` is no
-    # dependency of Stuurwiel); never in the change log, never on a page again.
-    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    # rotatable. Signing needs the secret itself (it is the HMAC key, so it
+    # cannot be hashed): it is stored sealed (encrypted, stuurwiel.core.sealing)
+    # and read through ``secret``; never in the change log, never on a page again.
+    secret_sealed = models.CharField(
+        _("signing secret (sealed)"), max_length=300, editable=False, db_column="secret"
+    )
     active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
     # Set when the receiver answered 410 Gone ("this endpoint no longer exists"):
@@ -58,7 +60,7 @@ class WebhookEndpoint(OrganisationOwnedModel):
     url_namespace = "webhooks"
     url_prefix = "endpoint"
     # Never in the change log: the history is readable by more people than the secret.
-    changelog_exclude = ("created_at", "updated_at", "version", "secret")
+    changelog_exclude = ("created_at", "updated_at", "version", "secret_sealed")
     writable_fields = ("supplier", "link", "url", "active", "description")
 
     class Meta:
@@ -77,6 +79,15 @@ class WebhookEndpoint(OrganisationOwnedModel):
         indexes = [
             models.Index(fields=["organisation", "active"], name="webhookendpoint_org_active")
         ]
+
+    @property
+    def secret(self) -> str:
+        """The signing secret, opened (raises UnsealError if no key opens it)."""
+        return sealing.unseal(self.secret_sealed) if self.secret_sealed else ""
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_sealed = sealing.seal(value)
 
     def __str__(self) -> str:
         return self.url

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import change_record, snapshot
-from stuurwiel.core import clock
+from stuurwiel.core import clock, sealing
 from stuurwiel.core.exceptions import ConflictError
 from stuurwiel.core.text import REASON_MAX_LENGTH, clean_text, clean_version
 from stuurwiel.organisations import access
@@ -65,7 +65,8 @@ def _url_check(endpoint: WebhookEndpoint) -> None:
 def endpoint_create(*, organisation, by, data: dict[str, Any], reason: str = "") -> WebhookEndpoint:
     """A new endpoint with a new secret (the caller shows it once)."""
     check_fields(WebhookEndpoint, data, None)
-    endpoint = WebhookEndpoint(organisation=organisation, secret=signing.secret_generate(), **data)
+    endpoint = WebhookEndpoint(organisation=organisation, **data)
+    endpoint.secret = signing.secret_generate()
     access.require(by=by, organisation=organisation, action="manage", obj=endpoint)
     endpoint.full_clean()
     _url_check(endpoint)
@@ -188,8 +189,17 @@ def webhook_deliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
         return delivery
     now = clock.now()
     body = body_of(delivery)
+    try:
+        secret = endpoint.secret
+    except sealing.UnsealError as exc:
+        # The keys changed under a stored secret: nothing can be signed, so the
+        # delivery fails at once with the reason, for the admin to rotate it.
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        delivery.last_error = str(exc)
+        delivery.save(update_fields=_RECORDED)
+        return delivery
     headers = signing.signed_headers(
-        secret=endpoint.secret, message_id=delivery.message_id, at=now, body=body
+        secret=secret, message_id=delivery.message_id, at=now, body=body
     )
     answer = transport.post(endpoint.url, body=body, headers=headers)
     _after_attempt(delivery, answer, now)

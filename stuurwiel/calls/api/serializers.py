@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import copy
+from typing import ClassVar
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from stuurwiel.calls.choices import Channel, HandBackOutcome, RelationKind, SignalKind
 from stuurwiel.calls.models import Call, CallAttachment, CallEvent
-from stuurwiel.calls.selectors import sees_as_supplier
+from stuurwiel.calls.selectors import sees_as_supplier, with_handover
 from stuurwiel.services.models import Link, Service
+
+
+class HandedOverSerializer(serializers.Serializer):
+    passes = serializers.CharField(help_text="What the interface to the link passes.")
+    reason = serializers.CharField(help_text="Why the call was handed over.")
 
 
 class CallSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name", read_only=True)
     current_link_name = serializers.SerializerMethodField()
+    handed_over = serializers.SerializerMethodField(
+        help_text="For supplier users and tokens, who see no title nor description "
+        "(the requester's words): what passed the interface when the call reached "
+        "their link. Empty for everyone else."
+    )
+
+    #: The fields as worked out from the model, once per process and class: a
+    #: ModelSerializer otherwise inspects the model's fields for every instance
+    #: (every answer of the API), which costs more than the intake's own writes.
+    _fields_once: ClassVar[dict[type, dict[str, serializers.Field]]] = {}
 
     class Meta:
         model = Call
@@ -47,45 +66,77 @@ class CallSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "closed_at",
             "version",
+            "handed_over",
         ]
         read_only_fields = fields
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        built = self._fields_once.get(type(self))
+        if built is None:
+            built = self._fields_once[type(self)] = super().get_fields()
+        # Unbound copies, as the declared fields are copied for every instance.
+        return copy.deepcopy(built)
+
     def get_current_link_name(self, call: Call) -> str:
         return str(call.current_link) if call.current_link_id else ""
+
+    def _black_box(self) -> bool:
+        member_access = self.context.get("access")
+        return member_access is not None and sees_as_supplier(member_access)
+
+    @extend_schema_field(HandedOverSerializer(allow_null=True))
+    def get_handed_over(self, call: Call) -> dict | None:
+        if not self._black_box():
+            return None
+        if not hasattr(call, "handover_passes"):  # a call as a service returned it
+            call = with_handover(Call.objects.filter(pk=call.pk)).get()
+        return {"passes": call.handover_passes or "", "reason": call.handover_reason or ""}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         member_access = self.context.get("access")
         if member_access is not None and sees_as_supplier(member_access):
-            # A supplier is a black box behind its interface: it gets the work,
-            # not who asked for it nor the requester's own words.
-            data.update(requester=None, requester_name="", description="")
+            # A supplier is a black box behind its interface: it gets the work
+            # (``handed_over``), not who asked for it nor the requester's own words.
+            data.update(requester=None, requester_name="", description="", title="")
         return data
 
 
+class _ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
+    """A primary key among the request's organisation's objects (``scope``: the
+    filter for an organisation). The queryset is narrowed when a value is looked
+    up, not for every serializer built: a field left out costs nothing."""
+
+    def __init__(self, *, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        organisation = self.context.get("organisation")
+        return queryset if organisation is None else queryset.filter(**self.scope(organisation))
+
+
 class CallCreateSerializer(serializers.Serializer):
-    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
+    service = _ScopedPrimaryKey(
+        queryset=Service.objects.all(), scope=lambda org: {"organisation": org}
+    )
     call_type = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
-    requester = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), required=False, allow_null=True, default=None
+    requester = _ScopedPrimaryKey(
+        queryset=get_user_model().objects.all(),
+        scope=lambda org: {"memberships__organisation": org, "memberships__is_active": True},
+        required=False,
+        allow_null=True,
+        default=None,
     )
     requester_name = serializers.CharField(required=False, allow_blank=True, default="")
     requester_contact = serializers.CharField(required=False, allow_blank=True, default="")
     impact = serializers.CharField(required=False, allow_blank=True, default="")
     urgency = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        organisation = self.context.get("organisation")
-        if organisation is not None:
-            self.fields["service"].queryset = Service.objects.filter(organisation=organisation)
-            self.fields["requester"].queryset = get_user_model().objects.filter(
-                memberships__organisation=organisation, memberships__is_active=True
-            )
 
 
 class CallTransitionSerializer(serializers.Serializer):

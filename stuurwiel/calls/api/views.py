@@ -124,6 +124,12 @@ class CallViewSet(
         if not access.permitted(self.access, action_name, obj):
             raise PermissionDenied(access.denial_message(self.access, action_name, obj))
 
+    def get_queryset(self):
+        calls = super().get_queryset()
+        if self.organisation is not None and selectors.sees_as_supplier(self.access):
+            calls = selectors.with_handover(calls)
+        return calls
+
     def handle_exception(self, exc):
         return refusal_response(exc) or super().handle_exception(exc)
 

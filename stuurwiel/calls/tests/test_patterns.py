@@ -61,11 +61,11 @@ def walk(world, call: Call, forks: list[str]) -> list[tuple[str, str]]:
 
 def register(world, call_type: str, **extra) -> Call:
     by = world.requester if call_type != "risico" else world.specialist
+    extra.setdefault("title", f"Een {call_type}")
     return services.call_register(
         organisation=world.org,
         service=world.service,
         call_type=call_type,
-        title=f"Een {call_type}",
         by=by,
         impact="medium",
         urgency="high",

@@ -12,7 +12,7 @@ from stuurwiel.calls.tests.test_patterns import register
 
 pytestmark = pytest.mark.django_db
 
-PRIVATE = ("Mevrouw Jansen", "06-12345678", "Intern: klant is lastig")
+PRIVATE = ("Mevrouw Jansen", "06-12345678", "Intern: klant is lastig", "Lekkage bij Jansen")
 
 
 def api(world, path=""):
@@ -26,6 +26,7 @@ def calls(world):
     theirs = register(
         world,
         "incident",
+        title="Lekkage bij Jansen",
         description="Mevrouw Jansen belt, 06-12345678",
         requester_contact="06-12345678",
         requester_name="Mevrouw Jansen",
@@ -77,11 +78,42 @@ def test_the_detail_carries_no_requester_data(world, api_client, calls):
     body = answer.json()
     assert body["number"] == theirs.number
     assert body["requester"] is None and body["requester_name"] == ""
-    assert body["description"] == ""
+    assert body["description"] == "" and body["title"] == ""
+    # What it gets instead: what the interface passes and why it was handed over.
+    assert body["handed_over"] == {
+        "passes": "Werkopdracht zonder persoonsgegevens",
+        "reason": "Graag vervangen",
+    }
     assert not any(text in answer.content.decode() for text in PRIVATE)
     # Staff still get the requester's data.
     staff = api_client(world.specialist).get(api(world, f"{theirs.pk}/")).json()
     assert staff["requester_name"] == "Mevrouw Jansen"
+    assert staff["title"] == "Lekkage bij Jansen" and staff["handed_over"] is None
+
+
+def test_the_api_list_and_search_reveal_no_title_to_the_supplier(world, api_client, calls):
+    theirs, _ = calls
+    supplier = api_client(world.supplier)
+    rows = supplier.get(api(world)).json()["results"]
+    assert rows[0]["title"] == "" and rows[0]["handed_over"]["reason"] == "Graag vervangen"
+    # A search on the requester's words finds nothing for the supplier (it would
+    # reveal them), the call number still finds the call; staff find it by title.
+    assert supplier.get(api(world), {"q": "Lekkage"}).json()["results"] == []
+    found = supplier.get(api(world), {"q": theirs.number}).json()["results"]
+    assert [row["id"] for row in found] == [theirs.pk]
+    staff = api_client(world.specialist).get(api(world), {"q": "Lekkage"}).json()["results"]
+    assert [row["id"] for row in staff] == [theirs.pk]
+
+
+def test_the_suppliers_worklist_shows_what_was_handed_over_not_the_title(world, client, calls):
+    theirs, _ = calls
+    client.force_login(world.supplier)
+    page = client.get(f"/o/{world.org.slug}/calls/work/", {"list": "links"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert theirs.number in html and "Werkopdracht zonder persoonsgegevens" in html
+    assert "Graag vervangen" in html
+    assert not any(text in html for text in PRIVATE)
 
 
 def test_the_events_are_the_work_on_its_own_stretch(world, api_client, calls):

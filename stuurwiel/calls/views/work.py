@@ -51,17 +51,18 @@ class WorklistView(OrganisationViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         chosen = self.request.GET.get("list")
         chosen = chosen if chosen in selectors.WORKLISTS else "mine"
-        filterset = CallFilterSet(
-            self.request.GET or None,
-            queryset=selectors.worklist(chosen, self.access),
-            request=self.request,
-        )
+        calls = selectors.worklist(chosen, self.access)
+        black_box = selectors.sees_as_supplier(self.access)
+        if black_box:
+            calls = selectors.with_handover(calls)
+        filterset = CallFilterSet(self.request.GET or None, queryset=calls, request=self.request)
         # Keyset pages: a worklist deep down costs what its first page costs.
         paginator = KeysetPaginator(filterset.qs, settings.STUURWIEL_LIST_PAGE_SIZE)
         page = paginator.page(self.request.GET)
         definition = definition_of(current_snapshot())
         context.update(
             chosen=chosen,
+            black_box=black_box,
             tabs=[(name, TAB_LABELS[name]) for name in selectors.WORKLISTS],
             filterset=filterset,
             page=page,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from stuurwiel.coherence.choices import FindingOutcome
 from stuurwiel.coherence.facts import Facts, SubjectFact
 from stuurwiel.coherence.rulebook import PartFact, Rulebook, RuleFact
+from stuurwiel.core.touch import Touched
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,23 @@ class Case:
 
 Evaluator = Callable[[Case], Result]
 EVALUATORS: dict[str, Evaluator] = {}
+# Per kind, what of a subject its evaluator reads: after a write that touched
+# none of it, a rule of the kind finds what it found before.
+READS: dict[str, frozenset[Touched]] = {}
 
 
-def evaluator(kind: str) -> Callable[[Evaluator], Evaluator]:
+def evaluator(kind: str, *, reads: set[Touched]) -> Callable[[Evaluator], Evaluator]:
     def register(function: Evaluator) -> Evaluator:
         EVALUATORS[kind] = function
+        READS[kind] = frozenset(reads)
         return function
 
     return register
+
+
+def reads(kind: str) -> frozenset[Touched]:
+    """What a rule of ``kind`` reads (an unknown kind: everything)."""
+    return READS.get(kind, frozenset(Touched))
 
 
 def fits(book: Rulebook, part_id: int, element_type: str) -> bool:
@@ -76,22 +86,25 @@ def fits(book: Rulebook, part_id: int, element_type: str) -> bool:
     return not allowed or element_type in allowed
 
 
-def _index(case: Case) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-    """Per subject, once per evaluation: part → the subject's elements classified
-    there whose type fits it, and part → those whose type does not."""
+def _index(case: Case) -> tuple[dict[int, set[int]], dict[int, list[int]]]:
+    """Per subject, once per evaluation: part → the subject's elements answering
+    it or a part under it with a type that fits the part they are classified
+    under, and part → the elements classified there whose type does not fit."""
     key = ("answers", case.subject.id)
     kept = case.facts.cache.get(key)
     if kept is None:
-        fitting: dict[int, list[int]] = defaultdict(list)
+        fitting: dict[int, set[int]] = defaultdict(set)
         unfit: dict[int, list[int]] = defaultdict(list)
-        facts = case.facts
+        facts, book = case.facts, case.book
+        known, elements, parts_of = book.parts, facts.elements, facts.parts_of
+        answered_by = book.answered_by
         for element_id in facts.by_subject.get(case.subject.id, ()):
-            element_type = facts.elements[element_id].element_type
-            for part_id in facts.parts_of.get(element_id, ()):
-                if part_id not in case.book.parts:
-                    continue
-                target = fitting if fits(case.book, part_id, element_type) else unfit
-                target[part_id].append(element_id)
+            for above in answered_parts(facts, book, element_id):
+                fitting[above].add(element_id)
+            element_type = elements[element_id].element_type
+            for part_id in parts_of.get(element_id, ()):
+                if part_id in known and not answered_by(part_id, element_type):
+                    unfit[part_id].append(element_id)
         kept = case.facts.cache[key] = (fitting, unfit)
     return kept
 
@@ -99,11 +112,12 @@ def _index(case: Case) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
 def answers(case: Case, part: PartFact) -> list[int]:
     """The subject's elements answering ``part`` or a part under it, with a type
     that fits the part they answer (each once, in id order)."""
-    fitting, _unfit = _index(case)
-    found: set[int] = set()
-    for part_id in case.book.below(part.id):
-        found.update(fitting.get(part_id, ()))
-    return sorted(found)
+    key = ("answer", case.subject.id, part.id)
+    found = case.facts.cache.get(key)
+    if found is None:
+        fitting, _unfit = _index(case)
+        found = case.facts.cache[key] = sorted(fitting.get(part.id, ()))
+    return found
 
 
 def misfits(case: Case, part: PartFact | None = None) -> list[tuple[int, int]]:
@@ -119,15 +133,34 @@ def misfits(case: Case, part: PartFact | None = None) -> list[tuple[int, int]]:
     )
 
 
+_NONE: frozenset[int] = frozenset()
+
+
+def answered_parts(facts: Facts, book: Rulebook, element_id: int) -> frozenset[int]:
+    """The parts a loaded element (of any subject) answers fittingly, with every
+    part above them; worked out once per element and evaluation."""
+    memo = facts.cache.get("answered")
+    if memo is None:
+        memo = facts.cache["answered"] = {}
+    found = memo.get(element_id)
+    if found is None:
+        element = facts.elements.get(element_id)
+        parts = facts.parts_of.get(element_id)
+        if element is None or not parts:
+            found = _NONE
+        elif len(parts) == 1:
+            found = book.answered_by(next(iter(parts)), element.element_type)
+        else:
+            found = frozenset().union(
+                *(book.answered_by(part_id, element.element_type) for part_id in parts)
+            )
+        memo[element_id] = found
+    return found
+
+
 def classified_under(case: Case, element_id: int, part: PartFact) -> bool:
     """Whether any loaded element (of any subject) answers ``part`` or below, fittingly."""
-    facts = case.facts
-    element = facts.elements.get(element_id)
-    if element is None:
-        return False
-    below = case.book.below(part.id)
-    classified = facts.parts_of.get(element_id, ())
-    return any(p in classified and fits(case.book, p, element.element_type) for p in below)
+    return part.id in answered_parts(case.facts, case.book, element_id)
 
 
 def is_service(case: Case) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from stuurwiel.coherence.choices import FindingOutcome
 from stuurwiel.coherence.evaluators.base import Case, Draft, Result, evaluator
+from stuurwiel.core.touch import Touched
 from stuurwiel.frameworks.choices import RuleKind
 
 
-@evaluator(RuleKind.CHAIN_COVERED)
+@evaluator(RuleKind.CHAIN_COVERED, reads={Touched.CHAINS, Touched.SUBJECT})
 def chain_covered(case: Case) -> Result:
     """Every link of the service's chain has its agreement (OLA or UC) or takes
     part in an interface (USM §11: agreements and interfaces per link). A

@@ -7,24 +7,16 @@ from stuurwiel.coherence.evaluators.base import (
     Case,
     Draft,
     Result,
+    answered_parts,
     answers,
-    classified_under,
     evaluator,
     out_of_scope,
 )
+from stuurwiel.core.touch import Touched
 from stuurwiel.frameworks.choices import RuleKind
 
 
-def _realises(case: Case, edge, link, other_part) -> bool:
-    """An edge realises the link when it is recorded as that link, or is a
-    relation of the link's type to an element answering the other part."""
-    other, relation_type, link_type = edge
-    if link_type == link.id:
-        return True
-    return relation_type == link.relation_type and classified_under(case, other, other_part)
-
-
-@evaluator(RuleKind.LINK_EXPECTED)
+@evaluator(RuleKind.LINK_EXPECTED, reads={Touched.PARTS, Touched.LINKS, Touched.CHAINS})
 def link_expected(case: Case) -> Result:
     """Each element answering one end of the link type (its "to" end unless the
     rule says ``each: from``) has such a link to an element answering the other
@@ -38,10 +30,18 @@ def link_expected(case: Case) -> Result:
         side, other, edges = link.source_part_id, link.target_part_id, case.facts.outgoing
     else:
         side, other, edges = link.target_part_id, link.source_part_id, case.facts.incoming
-    side_part, other_part = case.book.parts[side], case.book.parts[other]
+    facts, book = case.facts, case.book
+    side_part = book.parts[side]
     for element_id in answers(case, side_part):
         result.checks += 1
-        if not any(_realises(case, e, link, other_part) for e in edges.get(element_id, ())):
+        # An edge realises the link when it is recorded as that link, or is a
+        # relation of the link's type to an element answering the other part.
+        for end, relation_type, link_type in edges.get(element_id, ()):
+            if link_type == link.id or (
+                relation_type == link.relation_type and other in answered_parts(facts, book, end)
+            ):
+                break
+        else:
             result.fail(
                 Draft(
                     f"element:{element_id}",
@@ -59,18 +59,19 @@ def _linked(case: Case, sources: set[int], targets: list[int]) -> bool:
     return any(edge[0] in sources for target in targets for edge in incoming.get(target, ()))
 
 
-def _answers_anywhere(case: Case, part, near: list[int]) -> set[int]:
-    """The elements answering ``part`` among the subject's own and the loaded
-    neighbours of ``near`` (a principle may sit in another subject)."""
-    found = set(answers(case, part))
-    for element_id in near:
-        for other, _type, _link in case.facts.incoming.get(element_id, ()):
-            if classified_under(case, other, part):
-                found.add(other)
-    return found
+def _linked_from(case: Case, part, targets: list[int]) -> bool:
+    """Whether an element answering ``part`` relates to one of ``targets``: one
+    of the subject's own or a loaded neighbour (a principle may sit in another
+    subject)."""
+    facts, book, incoming = case.facts, case.book, case.facts.incoming
+    return any(
+        part.id in answered_parts(facts, book, edge[0])
+        for target in targets
+        for edge in incoming.get(target, ())
+    )
 
 
-@evaluator(RuleKind.PARTS_LINKED)
+@evaluator(RuleKind.PARTS_LINKED, reads={Touched.PARTS, Touched.LINKS})
 def parts_linked(case: Case) -> Result:
     """For each ``to`` part that the subject answers, some element answering the
     ``from`` part relates to one of its answers (IDM: principles bound every
@@ -84,14 +85,14 @@ def parts_linked(case: Case) -> Result:
         if not targets:
             continue
         result.checks += 1
-        if not _linked(case, _answers_anywhere(case, source, targets), targets):
+        if not _linked_from(case, source, targets):
             result.fail(
                 Draft(f"part:{part.id}", {"from": source.id, "to": part.id}, part_id=part.id)
             )
     return result
 
 
-@evaluator(RuleKind.PATH_EXPECTED)
+@evaluator(RuleKind.PATH_EXPECTED, reads={Touched.PARTS, Touched.LINKS})
 def path_expected(case: Case) -> Result:
     """The listed parts are linked in order: for each step, an answer of the one
     relates to an answer of the next. A step with an unanswered end breaks too."""
@@ -116,7 +117,7 @@ def path_expected(case: Case) -> Result:
     return result
 
 
-@evaluator(RuleKind.ELEMENT_RELATED)
+@evaluator(RuleKind.ELEMENT_RELATED, reads={Touched.PARTS, Touched.LINKS})
 def element_related(case: Case) -> Result:
     """Each answer to the listed parts is related (either way) to an element of
     one of the listed types (Optimum: a result has a criterion for when it is

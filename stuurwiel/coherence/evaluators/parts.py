@@ -14,6 +14,7 @@ from stuurwiel.coherence.evaluators.base import (
     misfits,
     out_of_scope,
 )
+from stuurwiel.core.touch import Touched
 from stuurwiel.frameworks.choices import RuleKind
 
 # A month in the cadence of a part, for "reviewed within N months": 30.44 days
@@ -28,7 +29,7 @@ def _answered(case: Case, part) -> bool:
     return bool(members) and all(answers(case, member) for member in members)
 
 
-@evaluator(RuleKind.PART_ANSWERED)
+@evaluator(RuleKind.PART_ANSWERED, reads={Touched.PARTS, Touched.CHAINS})
 def part_answered(case: Case) -> Result:
     """Each listed part is answered by an element of the subject (on the part or a
     part under it; a grouping part by all its members) whose type fits the part."""
@@ -45,7 +46,7 @@ def part_answered(case: Case) -> Result:
     return result
 
 
-@evaluator(RuleKind.ELEMENT_TYPE_FITS)
+@evaluator(RuleKind.ELEMENT_TYPE_FITS, reads={Touched.PARTS})
 def element_type_fits(case: Case) -> Result:
     """An element answers a part only with a type the part takes; one that does
     not fit is a finding, and it is not counted as an answer anywhere."""
@@ -81,7 +82,7 @@ def element_type_fits(case: Case) -> Result:
     return result
 
 
-@evaluator(RuleKind.EXCLUSIVE_PARTS)
+@evaluator(RuleKind.EXCLUSIVE_PARTS, reads={Touched.PARTS})
 def exclusive_parts(case: Case) -> Result:
     """No element answers more than one of the listed parts (USM's
     non-redundancy: every activity falls in exactly one process)."""
@@ -103,7 +104,7 @@ def exclusive_parts(case: Case) -> Result:
     return result
 
 
-@evaluator(RuleKind.TYPES_PRESENT)
+@evaluator(RuleKind.TYPES_PRESENT, reads={Touched.PARTS})
 def types_present(case: Case) -> Result:
     """Among the answers to the listed parts, each listed element type occurs
     (IDM: both output and outcome). Not checked while the parts are unanswered."""
@@ -129,7 +130,22 @@ def types_present(case: Case) -> Result:
     return result
 
 
-@evaluator(RuleKind.CADENCE_DUE)
+def _last_change(case: Case, part):
+    """When the latest of the part's answers changed: the latest change per part
+    under it and element type that fits there (what ``answers`` takes)."""
+    book, reviewed, subject_id = case.book, case.facts.reviewed, case.subject.id
+    return max(
+        (
+            last
+            for part_id in book.below(part.id)
+            for element_type, last in reviewed.get((subject_id, part_id), ())
+            if book.answered_by(part_id, element_type)
+        ),
+        default=None,
+    )
+
+
+@evaluator(RuleKind.CADENCE_DUE, reads={Touched.PARTS, Touched.REVIEWS})
 def cadence_due(case: Case) -> Result:
     """The answers to each listed part were reviewed (last changed) within the
     part's cadence in months (the rule's ``months`` or the part's attribute
@@ -150,8 +166,10 @@ def cadence_due(case: Case) -> Result:
         answered = answers(case, part)
         if not answered:
             continue  # nothing to review yet: the "answered" rules say so
+        last = _last_change(case, part)
+        if last is None:
+            continue  # not loaded: the rulebook names no such reviewed part
         result.checks += 1
-        last = max(case.facts.elements[e].updated_at for e in answered)
         due = last + months * MONTH
         if case.facts.now > due:
             result.fail(

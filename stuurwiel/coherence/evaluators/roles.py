@@ -4,6 +4,7 @@ person-separation rules the engines enforce (found only where relaxed)."""
 from __future__ import annotations
 
 from stuurwiel.coherence.evaluators.base import Case, Draft, Result, evaluator, is_service
+from stuurwiel.core.touch import Touched
 from stuurwiel.frameworks.choices import RuleKind
 
 
@@ -25,7 +26,7 @@ def _relaxed(case: Case, result: Result) -> None:
             )
 
 
-@evaluator(RuleKind.ROLE_SEPARATION)
+@evaluator(RuleKind.ROLE_SEPARATION, reads={Touched.ROLES, Touched.CHAINS})
 def role_separation(case: Case) -> Result:
     """Nobody holds the first role together with one of the others for the
     subject (scoped or organisation-wide). On a call (scope ``call``) the
@@ -52,7 +53,7 @@ def role_separation(case: Case) -> Result:
     return result
 
 
-@evaluator(RuleKind.PERSON_SEPARATION)
+@evaluator(RuleKind.PERSON_SEPARATION, reads={Touched.CHAINS})
 def person_separation(case: Case) -> Result:
     """Enforced by the engines on every act; a finding is the organisation's
     decision to relax it for a team of the subject's chain."""
@@ -61,7 +62,7 @@ def person_separation(case: Case) -> Result:
     return result
 
 
-@evaluator(RuleKind.SINGLE_OWNER)
+@evaluator(RuleKind.SINGLE_OWNER, reads={Touched.ROLES, Touched.CHAINS, Touched.SUBJECT})
 def single_owner(case: Case) -> Result:
     """Exactly one owner: with ``role``, one member holds it for the subject (a
     designed service's own owner counts as that one when nobody holds it);

@@ -19,6 +19,7 @@ from django.urls import reverse
 from stuurwiel.calls.definitions import forget_snapshots
 from stuurwiel.calls.models import Call
 from stuurwiel.changelog.models import ChangeLogEntry
+from stuurwiel.coherence.models import Finding
 from stuurwiel.core.tests.service_world import (
     DESIGN_MODELS,
     call_for,
@@ -120,6 +121,51 @@ def _entry(org):
     )
 
 
+def _finding(org):
+    """An open coherence finding about an element, and its subject's snapshot of
+    today (the scores list counts those)."""
+    from django.utils import timezone
+
+    from stuurwiel.coherence.models import Finding, FindingSnapshot
+    from stuurwiel.frameworks.models import CoherenceRule
+
+    n = next(counter)
+    element = _element(org)
+    framework = Framework.objects.order_by("pk").first() or _framework(org)
+    rule = CoherenceRule.objects.create(
+        framework=framework,
+        urn=f"{framework.urn}:rule:r{n}",
+        ref_id=f"r{n}",
+        order=n,
+        kind="element_type_fits",
+        severity="warning",
+        message_nl="Past niet",
+        message_en="Does not fit",
+    )
+    part = FrameworkPart.objects.filter(framework=framework).first()
+    FindingSnapshot.objects.create(
+        organisation=org,
+        subject=element.subject,
+        framework=framework,
+        day=timezone.localdate(),
+        checks=2,
+        passed=1,
+        warnings=1,
+    )
+    return Finding.objects.create(
+        organisation=org,
+        subject=element.subject,
+        rule=rule,
+        framework=framework,
+        severity="warning",
+        key=f"element:{element.pk}",
+        part=part,
+        element=element,
+        reasoning={"element": element.pk, "part": part.pk if part else None, "type": "goal"},
+        opened_at=timezone.now(),
+    )
+
+
 MAKERS = {
     Team: lambda org: Team.objects.create(
         organisation=org, name=f"Team {next(counter)}", coordinator=_person(org)
@@ -143,6 +189,7 @@ MAKERS = {
     ChangeLogEntry: _entry,
     Framework: _framework,
     Call: lambda org: _call(org),
+    Finding: _finding,
     WebhookEndpoint: lambda org: webhook_endpoint_for(org, name=f"lev{next(counter)}"),
     WebhookDelivery: lambda org: webhook_delivery_for(_call(org), name=f"m{next(counter)}"),
     **{

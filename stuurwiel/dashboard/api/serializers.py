@@ -146,3 +146,8 @@ class SignalsSerializer(serializers.Serializer):
     exceptions = ExceptionsSerializer()
     heroes = HeroesSerializer()
     recurring = RecurringSerializer()
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="The figures are those of the roll-up at this moment (null: none yet); "
+        "the calls listed are current.",
+    )

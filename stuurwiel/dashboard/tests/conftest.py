@@ -43,6 +43,14 @@ def world(org_a, make_member):
     return build_world(org_a, make_member)
 
 
+def rolled(world_or_org, *, full: bool = True) -> None:
+    """Roll the figures up (in full, or incrementally since the last roll-up)."""
+    from stuurwiel.dashboard.rollup import dashboard_rollup
+
+    organisation = getattr(world_or_org, "org", world_or_org)
+    dashboard_rollup(organisation=organisation, full=full)
+
+
 def ago(**delta) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(**delta)
 

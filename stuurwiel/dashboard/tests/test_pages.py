@@ -11,7 +11,15 @@ from django.urls import reverse
 from stuurwiel.calls.models import Call
 from stuurwiel.calls.tests.conftest import build_world
 from stuurwiel.dashboard import figures, selectors
-from stuurwiel.dashboard.tests.conftest import ago, clock, event, exception, make_call, stretches
+from stuurwiel.dashboard.tests.conftest import (
+    ago,
+    clock,
+    event,
+    exception,
+    make_call,
+    rolled,
+    stretches,
+)
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, RoleAssignment
@@ -32,6 +40,7 @@ def _melon(world, service=None, title="Melding"):
 
 def test_the_dashboard_shows_a_manager_each_signal_with_its_calls(client, world):
     melon = _melon(world)
+    rolled(world)
     client.force_login(world.manager)
     response = client.get(_url(world), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -42,6 +51,7 @@ def test_the_dashboard_shows_a_manager_each_signal_with_its_calls(client, world)
 
 def test_the_watermelon_view_lists_the_call_with_its_clocks_in_words(client, world):
     melon = _melon(world)
+    rolled(world)
     client.force_login(world.manager)
     page = client.get(_url(world, "dashboard:watermelon"), HTTP_ACCEPT_LANGUAGE="en")
     page = page.content.decode()
@@ -76,6 +86,7 @@ def test_a_service_owner_sees_only_their_own_services(client, world, make_member
     mine = _melon(world, title="Eigen")
     theirs = _melon(other, service=other.service, title="Andermans")
     owner = _scoped_owner(world, make_member)
+    rolled(world)
     member = access.access_for(owner, world.org)
     melons = selectors.watermelon(
         organisation=world.org, member_access=member, start=ago(days=90), end=ago(seconds=-5)
@@ -91,6 +102,7 @@ def test_the_api_counts_only_a_service_owners_own_services(world, make_member, a
     _melon(world)
     _melon(other, service=other.service)
     _melon(other, service=other.service)
+    rolled(world)
     url = reverse("dashboard-api:signals-list", kwargs={"org": world.org.slug})
     answer = api_client(_scoped_owner(world, make_member)).get(url).json()
     assert answer["calls"] == 1
@@ -102,6 +114,8 @@ def test_the_api_counts_only_a_service_owners_own_services(world, make_member, a
 def test_another_organisations_calls_never_count(world, org_b, make_member):
     foreign = build_world(org_b, make_member, prefix="X-")
     _melon(foreign, service=foreign.service)
+    rolled(foreign)
+    rolled(world)
     member = access.access_for(world.manager, world.org)
     found = selectors.signals(
         organisation=world.org, member_access=member, start=ago(days=90), end=ago(seconds=-5)
@@ -120,6 +134,7 @@ def test_a_manager_registers_a_recurring_problem_as_a_risk(client, world):
     risk = Call.objects.get(call_type="risico")
     assert response.status_code == 302 and response["Location"].endswith(f"/{risk.pk}/")
     assert risk.origin == incidents[-1] and risk.category == "storing"
+    rolled(world)
     (row,) = selectors.recurring_problems(
         organisation=world.org,
         member_access=access.access_for(world.manager, world.org),
@@ -156,6 +171,7 @@ def test_two_incidents_cannot_be_registered_as_a_recurring_problem(client, world
 
 def test_the_api_answers_the_figures_for_a_period_and_service(world, api_client):
     _melon(world)
+    rolled(world)
     url = reverse("dashboard-api:signals-list", kwargs={"org": world.org.slug})
     response = api_client(world.manager).get(url, {"service": world.service.pk, "days": 30})
     assert response.status_code == 200
@@ -205,10 +221,12 @@ def test_the_signals_cost_the_same_queries_for_3_and_for_30_calls(world, client,
     monkeypatch.setattr(figures, "HERO_MIN_CALLS", 1)
     client.force_login(world.manager)
     _history(world, 3)
+    rolled(world)
     _count(world, client, _url(world))  # warm the session and content types
     few = (_count(world), _count(world, client, _url(world)))
     few_melon = _count(world, client, _url(world, "dashboard:watermelon"))
     _history(world, 27)
+    rolled(world, full=False)
     assert (_count(world), _count(world, client, _url(world))) == few
     assert _count(world, client, _url(world, "dashboard:watermelon")) == few_melon
     assert (

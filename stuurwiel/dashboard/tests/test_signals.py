@@ -15,6 +15,7 @@ from stuurwiel.dashboard.tests.conftest import (
     event,
     exception,
     make_call,
+    rolled,
     stretches,
 )
 from stuurwiel.organisations import access
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _where(world, user=None, **extra):
+    """The period's arguments, after rolling up what the test wrote."""
+    rolled(world)
     member = access.access_for(user or world.manager, world.org)
     return {
         "organisation": world.org,

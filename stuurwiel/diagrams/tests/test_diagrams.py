@@ -120,7 +120,7 @@ def test_optimum_statuses_follow_the_answers_and_the_lines_their_members(make_su
     assert status["governance"] == PartStatus.PARTLY  # only methode of its three
     groups = part_groups(parse(render_svg(figure)))
     texts = "".join(groups["organisatie"].itertext())
-    assert "○ Unanswered" in texts and "Nothing answers this yet." in texts
+    assert "○ Unanswered" in texts and "Nothing answers this yet: click" in texts
     assert groups["motivatie"].get("data-status") == "answered"
     assert "Verbrokkelde informatievoorziening" in "".join(groups["motivatie"].itertext())
 

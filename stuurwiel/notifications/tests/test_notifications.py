@@ -258,10 +258,35 @@ def test_organisation_admins_switch_kinds_on_their_page_and_see_the_log(
     assert page.status_code == 200
     assert Notification.objects.get().subject in page.content.decode()
     on = [k for k in NotificationKind.values if k != NotificationKind.HANDED_OVER]
-    response = client.post(url, dict.fromkeys(on, "on"))
+    response = client.post(url, {**dict.fromkeys(on, "on"), "version": "1"})
     assert response.status_code == 302
     assert NotificationSetting.objects.get(kind=NotificationKind.HANDED_OVER).enabled is False
     assert NotificationSetting.objects.filter(enabled=True).count() == 0  # defaults stay rows-free
+
+
+def test_a_save_over_someone_elses_change_is_refused_with_both_kept(world, make_member):
+    admin = make_member(world.org, Role.ORGANISATION_ADMIN, username="beheer")
+    client = Client()
+    client.force_login(admin)
+    url = reverse("notifications:settings", kwargs={"org": world.org.slug})
+    everything = dict.fromkeys(NotificationKind.values, "on")
+    # A colleague switched hand-over mails off after this admin opened the page.
+    theirs = {k: "on" for k in NotificationKind.values if k != NotificationKind.HANDED_OVER}
+    assert client.post(url, {**theirs, "version": "1"}).status_code == 302
+    mine = {k: v for k, v in everything.items() if k != NotificationKind.REGISTERED}
+    page = client.post(url, {**mine, "version": "1"})
+    assert page.status_code == 409
+    html = page.content.decode()
+    with translation.override("nl"):
+        assert "versie 2" in html and str(NotificationKind.HANDED_OVER.label) in html
+    # Nothing of this admin's was written; their colleague's change stands.
+    assert NotificationSetting.objects.get(kind=NotificationKind.HANDED_OVER).enabled is False
+    assert not NotificationSetting.objects.filter(kind=NotificationKind.REGISTERED).exists()
+    # The page keeps the admin's choices under the new version: saving again applies them.
+    assert 'name="version" value="2"' in html
+    assert client.post(url, {**mine, "version": "2"}).status_code == 302
+    assert NotificationSetting.objects.get(kind=NotificationKind.REGISTERED).enabled is False
+    assert NotificationSetting.objects.get(kind=NotificationKind.HANDED_OVER).enabled is True
 
 
 def test_operators_may_not_open_the_notification_settings(world):

@@ -48,6 +48,8 @@ ACTIONS = {
     "evaluate",
     "approve_exception",
     "relax",
+    # On coherence: review (mark that the board reviewed the overview).
+    "review",
 }
 CALL_WRITES = (".work", ".coordinate", ".evaluate", ".approve_exception", ".relax")
 
