@@ -17,7 +17,12 @@ third handed over twice; one in ten paused. Then it times, per size:
   its segments, pauses and events, in Python; it runs once, and after a calendar
   is edited);
 - the minute's sweep (``clock_sweep()``, what the job runner runs every minute),
-  a minute later each run: median and worst of ``--runs``.
+  a minute later each run: median and worst of ``--runs``; it touches only the
+  clocks that reached 75 % or 100 % of their norm since the last run;
+- the warnings that follow it (``clock_warnings_record``, the rest of the minute job);
+- beside it, in the same run and on the same rows, the sweep as it was before
+  the due positions (:func:`old_sweep`: every ticking clock's use rewritten per
+  calendar, then the warnings and breaches found by comparing use and norm).
 
 The full recompute runs up to ``--full-upto`` calls (default 10,000; on a busy
 machine it costs a few milliseconds a call). Beyond that the clocks of the further
@@ -204,7 +209,8 @@ def copy_clocks(org, computed: int, size: int) -> None:
     source = computed - 1  # calls 1 … computed - 1 have computed clocks
     columns = (
         "organisation_id, link_id, agreement_version_id, calendar_id, norm_kind, "
-        "norm_minutes, used_seconds, used_minutes, ticking_offset, state, stopped_at, "
+        "norm_minutes, used_seconds, used_minutes, ticking_offset, due_75_position, "
+        "due_100_position, state, stopped_at, "
         "warned_75_at, warned_100_at, computed_at"
     )
     picked = ", ".join(f"r.{c.strip()}" for c in columns.split(","))
@@ -216,6 +222,52 @@ def copy_clocks(org, computed: int, size: int) -> None:
             f"WHERE c.organisation_id = %s AND c.id >= %s AND c.id < %s",
             [base, base, source, org.pk, base + computed, base + size],
         )
+
+
+def old_sweep(now) -> int:
+    """The minute's sweep before the due positions (for comparison): every ticking
+    clock's use rewritten per calendar, the thresholds found by comparing use and
+    norm over every ticking clock, the warned ids read back by their moment."""
+    from django.db import transaction
+    from django.db.models import F
+
+    from stuurwiel.calls.choices import ClockState
+    from stuurwiel.calls.clocks import Context, position
+    from stuurwiel.calls.models import ClockResult
+
+    with transaction.atomic():
+        ctx = Context()
+        ticking = ClockResult.objects.filter(ticking_offset__isnull=False)
+        calendar_ids = set(ticking.order_by().values_list("calendar_id", flat=True).distinct())
+        ctx._load_calendars(calendar_ids)
+        moved = 0
+        for calendar_id in calendar_ids:
+            here = position(ctx.calendar(calendar_id), now)
+            moved += (
+                ticking.filter(calendar_id=calendar_id)
+                .exclude(used_seconds=F("ticking_offset") + here)
+                .update(
+                    used_seconds=F("ticking_offset") + here,
+                    used_minutes=(F("ticking_offset") + here) / 60,
+                    computed_at=now,
+                )
+            )
+        ticking.filter(warned_75_at__isnull=True, used_seconds__gte=F("norm_minutes") * 45).update(
+            warned_75_at=now
+        )
+        ticking.filter(warned_100_at__isnull=True, used_seconds__gte=F("norm_minutes") * 60).update(
+            warned_100_at=now
+        )
+        ticking.filter(state=ClockState.RUNNING, used_seconds__gt=F("norm_minutes") * 60).update(
+            state=ClockState.BREACHED
+        )
+        list(ClockResult.objects.filter(warned_75_at=now).values_list("pk", flat=True))
+        list(ClockResult.objects.filter(warned_100_at=now).values_list("pk", flat=True))
+    return moved
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
@@ -232,6 +284,7 @@ def main() -> None:
 
     from stuurwiel.calls.clocks import clock_sweep
     from stuurwiel.calls.models import ClockResult
+    from stuurwiel.calls.warnings import LOOKBACK, clock_warnings_record
 
     call_command("migrate", verbosity=0)
     org, links, template = build_world()
@@ -239,9 +292,20 @@ def main() -> None:
     # registered), so every sweep moves every
     # ticking clock: outside them the sweep only reads (nothing changed to write).
     now = datetime(2027, 1, 13, 11, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    print(f"database: {connection.vendor}")
-    heads = ("open calls", "clocks", "ticking", "full s", "sweep p50 s", "max s")
-    print(" ".join(f"{head:>12}" for head in heads))
+    print(f"database: {connection.vendor}; {load()}")
+    heads = (
+        "open calls",
+        "clocks",
+        "ticking",
+        "touched",
+        "full s",
+        "sweep p50 s",
+        "max s",
+        "warn p50 s",
+        "old p50 s",
+        "old max s",
+    )
+    print(" ".join(f"{head:>11}" for head in heads))
     done = computed = 1
     for size in (int(s) for s in args.sizes.split(",")):
         started = time.perf_counter()
@@ -254,21 +318,42 @@ def main() -> None:
             clock_sweep(now, full=True)
             full = time.perf_counter() - started
             computed = size
+        elif computed < 2:
+            parser.error("the first size must be <= --full-upto: the copies need computed clocks")
         else:
             copy_clocks(org, computed, size)
-        times, ticking = [], 0
+        # Catch up as the minutes before would have: the warnings the full recompute
+        # (or the copy) gave, then an hour on, so the warnings' look-back (an hour)
+        # holds what a steady minute holds, not the whole history at once.
+        for moment in (now, now + LOOKBACK):
+            clock_warnings_record(report=clock_sweep(moment), now=moment)
+        now += LOOKBACK
+        sweeps, warns, olds, touched = [], [], [], 0
         for run in range(1, args.runs + 1):
+            moment = now + timedelta(minutes=run)
             started = time.perf_counter()
-            report = clock_sweep(now + timedelta(minutes=run))
-            times.append(time.perf_counter() - started)
-            ticking = report.ticking
+            report = clock_sweep(moment)
+            sweeps.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            clock_warnings_record(report=report, now=moment)
+            warns.append(time.perf_counter() - started)
+            touched += report.ticking
+            # The old sweep on the same rows, half a minute on (it rewrites every
+            # ticking clock; the new one's warnings leave it nothing new to warn).
+            started = time.perf_counter()
+            old_sweep(moment + timedelta(seconds=30))
+            olds.append(time.perf_counter() - started)
         now += timedelta(minutes=args.runs)
         clocks = ClockResult.objects.count()
-        print(
-            f"{size:>12} {clocks:>12} {ticking:>12} "
-            f"{'copied' if full is None else format(full, '.2f'):>12} "
-            f"{statistics.median(times):>12.3f} {max(times):>12.3f}   (built in {built:.1f} s)"
+        ticking = ClockResult.objects.filter(ticking_offset__isnull=False).count()
+        figures = (
+            f"{size:>11} {clocks:>11} {ticking:>11} {touched:>11} "
+            f"{'copied' if full is None else format(full, '.2f'):>11} "
+            f"{statistics.median(sweeps):>11.3f} {max(sweeps):>11.3f} "
+            f"{statistics.median(warns):>11.3f} "
+            f"{statistics.median(olds):>11.3f} {max(olds):>11.3f}"
         )
+        print(f"{figures}   (built in {built:.1f} s; {load()})")
 
 
 if __name__ == "__main__":

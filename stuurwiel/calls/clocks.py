@@ -29,13 +29,21 @@ How the sweep stays cheap
     ``position(calendar, t)`` is the business seconds from a fixed origin to t,
     so a duration is a difference of positions. A ticking clock stores
     ``ticking_offset = used - position(start of its running stretch)``; its use
-    now is ``ticking_offset + position(now)``: one UPDATE per calendar, plus
-    three for the warnings and breaches, whatever the number of open calls
-    (a clock whose calendar is closed now is read, not written).
-    A hand-over, pause or resume recomputes the call's clocks at once; a
-    registration or transition only marks the call ``clocks_stale`` (no extra
-    statement: it rides on the call's own save, so a transition keeps its
-    statement budget) and the next sweep recomputes it, within the minute.
+    now is ``ticking_offset + position(now)``, computed on read
+    (:func:`used_now`), never written every minute. It also stores the two
+    positions at which that use reaches 75 % and 100 % of the norm
+    (``due_75_position``, ``due_100_position``), fixed while it ticks. The sweep
+    (:mod:`stuurwiel.calls.sweep`) computes ``position(calendar, now)`` once per
+    calendar in use and touches only the clocks whose due position it passed (two
+    partial-index range reads and a few UPDATEs per calendar, whatever the number
+    of open calls): their use, the warning moments and the breach. Stored use is
+    exact for stopped clocks (met, breached and closed), so reports on finished
+    calls stay queries.
+    A hand-over, pause or resume recomputes the call's clocks at once (a pause
+    empties the due positions, a resume sets new ones); a registration or
+    transition only marks the call ``clocks_stale`` (no extra statement: it rides
+    on the call's own save, so a transition keeps its statement budget) and the
+    next sweep recomputes it, within the minute.
 
 Limits
     Clocks are not change-logged: they are derived data, recomputable from the
@@ -54,7 +62,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import Min, Q
 from django.utils.translation import gettext as _
 
 from stuurwiel.calendars.businesstime import Calendar, business_duration
@@ -284,6 +292,11 @@ def _result(
     result.used_minutes = measured.used // 60
     result.stopped_at = stopped_at
     result.ticking_offset = None if stopped_at else measured.ticking_offset
+    if result.ticking_offset is None:
+        result.due_75_position = result.due_100_position = None
+    else:  # use = offset + position: 75 % of the norm at 45 s a minute, 100 % at 60
+        result.due_75_position = norm * 45 - result.ticking_offset
+        result.due_100_position = norm * 60 - result.ticking_offset
     if measured.used > norm * 60:
         result.state = ClockState.BREACHED
     else:
@@ -354,6 +367,8 @@ FIELDS = [
     "used_seconds",
     "used_minutes",
     "ticking_offset",
+    "due_75_position",
+    "due_100_position",
     "state",
     "stopped_at",
     "warned_75_at",
@@ -448,71 +463,66 @@ def end_pause_at_closure(call: Call, rows: list[CallEvent], *, by, name: str, no
     )
 
 
-# --- The sweep ---------------------------------------------------------------------------
+# --- Reading a ticking clock -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SweepReport:
-    ticking: int  # the clocks whose use moved on
-    recomputed_calls: int
-    warned_75: list[int]
-    warned_100: list[int]
-    breached: int
+def _calendars_of(results: Sequence[ClockResult]) -> dict[int | None, Calendar]:
+    """The business-time calendars of these results: two queries (service windows,
+    closed days) for all of them, none when no result has a calendar. A calendar
+    the reader selected with the results (``select_related("calendar")``) gives
+    its time zone without a query; otherwise one more query reads it."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
+
+    found: dict[int | None, Calendar] = {None: ALWAYS}
+    rows: dict[int, BusinessCalendar] = {}
+    for result in results:
+        cached = result.calendar_id is not None and ClockResult.calendar.is_cached(result)
+        if cached and result.calendar_id not in rows:
+            rows[result.calendar_id] = result.calendar
+    missing = {r.calendar_id for r in results if r.calendar_id is not None} - set(rows)
+    if missing:
+        rows.update((c.pk, c) for c in BusinessCalendar.objects.filter(pk__in=missing))
+    if rows:
+        prefetch_related_objects(
+            list(rows.values()),
+            Prefetch("windows", queryset=ServiceWindow.objects.order_by("weekday", "start_minute")),
+            Prefetch("closed_days", queryset=ClosedDay.objects.order_by("date")),
+        )
+    found.update((pk, row.as_business_time()) for pk, row in rows.items())
+    return found
 
 
-def _open_calls() -> Q:
-    return ~Q(status=CallStatus.CLOSED)
-
-
-@transaction.atomic
-def clock_sweep(now: datetime | None = None, *, full: bool = False) -> SweepReport:
-    """Bring the stored clocks of open calls up to ``now`` and give the 75 % and
-    100 % warnings (the ids of the results warned now, for the notifications).
-
-    Open calls with a priority and an SA but no clocks yet (and, with ``full``,
-    every open call) are recomputed in full; the ticking clocks move on per
-    calendar in SQL."""
+def used_now(results: Iterable[ClockResult], now: datetime | None = None) -> list[ClockResult]:
+    """Bring the use of the ticking results among ``results`` up to ``now`` in
+    memory (``used_seconds``, ``used_minutes`` and a breach the sweep has not
+    recorded yet), for every page, API and event that shows used time or a
+    percentage. One position per calendar; stopped results are left as stored.
+    Returns the results (a list), so a reader can write ``used_now(qs)``."""
+    results = list(results)
+    ticking = [r for r in results if r.ticking_offset is not None]
+    if not ticking:
+        return results
     now = now or clock.now()
-    ctx = Context()
-    calls = Call.objects.filter(_open_calls())
-    if not full:
-        missing = calls.filter(
-            priority__isnull=False, sa_version__isnull=False, clocks__isnull=True
-        )
-        # Stale: a transition changed them (closed ones too: their clocks stop now).
-        calls = Call.objects.filter(clocks_stale=True) | missing
-    call_ids = list(calls.order_by("pk").distinct().values_list("pk", flat=True))
-    if call_ids:
-        clock_recompute(call_ids, now=now, ctx=ctx)
-    ticking = ClockResult.objects.filter(ticking_offset__isnull=False)
-    calendar_ids = set(ticking.order_by().values_list("calendar_id", flat=True).distinct())
-    ctx._load_calendars(calendar_ids)
-    moved = 0
-    for calendar_id in calendar_ids:
-        here = position(ctx.calendar(calendar_id), now)
-        # Outside service hours the position stands still: such rows are read, not written.
-        moved += (
-            ticking.filter(calendar_id=calendar_id)
-            .exclude(used_seconds=F("ticking_offset") + here)
-            .update(
-                used_seconds=F("ticking_offset") + here,
-                used_minutes=(F("ticking_offset") + here) / 60,
-                computed_at=now,
-            )
-        )
-    ticking.filter(warned_75_at__isnull=True, used_seconds__gte=F("norm_minutes") * 45).update(
-        warned_75_at=now
-    )
-    ticking.filter(warned_100_at__isnull=True, used_seconds__gte=F("norm_minutes") * 60).update(
-        warned_100_at=now
-    )
-    breached = ticking.filter(
-        state=ClockState.RUNNING, used_seconds__gt=F("norm_minutes") * 60
-    ).update(state=ClockState.BREACHED)
-    return SweepReport(
-        ticking=moved,
-        recomputed_calls=len(call_ids),
-        warned_75=list(ClockResult.objects.filter(warned_75_at=now).values_list("pk", flat=True)),
-        warned_100=list(ClockResult.objects.filter(warned_100_at=now).values_list("pk", flat=True)),
-        breached=breached,
-    )
+    calendars = _calendars_of(ticking)
+    here: dict[int | None, int] = {}
+    for result in ticking:
+        if result.calendar_id not in here:
+            here[result.calendar_id] = position(calendars[result.calendar_id], now)
+        used = result.ticking_offset + here[result.calendar_id]
+        result.used_seconds, result.used_minutes = used, used // 60
+        if result.state == ClockState.RUNNING and used > result.norm_minutes * 60:
+            result.state = ClockState.BREACHED
+    return results
+
+
+def __getattr__(name: str):
+    """The sweep moved to :mod:`stuurwiel.calls.sweep`; its names stay reachable
+    here for the callers that know them from this module (imported on first use,
+    which keeps the import one-way)."""
+    if name in ("clock_sweep", "SweepReport"):
+        from stuurwiel.calls import sweep
+
+        return getattr(sweep, name)
+    raise AttributeError(name)

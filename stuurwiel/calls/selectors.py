@@ -195,13 +195,16 @@ def watermelon_calls(calls: QuerySet[Call], norm_kind: str | None = None) -> Que
 
 def call_clocks(call: Call) -> list:
     """The call's clocks for its page: the chain's SA clock first, then each link's
-    OLA/UC clock in chain order, per norm (response, resolution). A call whose
-    clocks changed since the last sweep shows the stored figures of that sweep."""
+    OLA/UC clock in chain order, per norm (response, resolution). A ticking clock
+    shows its use up to now (:func:`~stuurwiel.calls.clocks.used_now`; its calendar
+    comes with the clocks, its hours in two queries); a call whose clocks a
+    transition made stale shows them as computed before it, until the sweep."""
+    from stuurwiel.calls.clocks import used_now
     from stuurwiel.calls.models import ClockResult
 
-    rows = list(
+    rows = used_now(
         ClockResult.objects.filter(call=call)
-        .select_related("link__team", "link__supplier", "agreement_version__agreement")
+        .select_related("link__team", "link__supplier", "agreement_version__agreement", "calendar")
         .order_by("link__position", "norm_kind")
     )
     rows.sort(key=lambda row: (row.link_id is not None, row.link.position if row.link else 0))

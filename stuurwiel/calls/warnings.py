@@ -23,13 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BigIntegerField, Exists, OuterRef, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import EventKind
-from stuurwiel.calls.clocks import SweepReport, clock_sweep
+from stuurwiel.calls.clocks import used_now
 from stuurwiel.calls.events import event_build, events_record
 from stuurwiel.calls.models import Call, CallEvent, ClockResult
+from stuurwiel.calls.sweep import SweepReport, clock_sweep
 from stuurwiel.core import clock
 
 LOOKBACK = timedelta(hours=1)
@@ -92,15 +95,30 @@ def clock_warnings_record(
     now = now or clock.now()
     since = now - LOOKBACK
     named: set[int] = set(report.warned_75 + report.warned_100) if report else set()
+    # Only the clocks still lacking an event are loaded: in a steady state the
+    # hour's warned clocks all have theirs, and reading them and their calls'
+    # events every minute was the cost of the whole minute job at scale.
     candidates = (
         ClockResult.objects.select_for_update(of=("self",))
         .filter(Q(pk__in=named) | Q(warned_75_at__gte=since) | Q(warned_100_at__gte=since))
+        .alias(
+            warning_given=_given(EventKind.CLOCK_WARNING),
+            breach_given=_given(EventKind.CLOCK_BREACHED),
+        )
+        .filter(
+            Q(warned_75_at__isnull=False, warning_given=False)
+            | Q(warned_100_at__isnull=False, breach_given=False)
+        )
         .select_related(
-            "link__team", "link__supplier", "call__organisation", "call__current_link__team"
+            "link__team",
+            "link__supplier",
+            "call__organisation",
+            "call__current_link__team",
+            "calendar",
         )
         .order_by("call_id", "pk")
     )
-    results = list(candidates)
+    results = used_now(candidates, now)  # the events tell the use now of a ticking clock
     if not results:
         return WarningsReport(0, 0)
     done = _recorded({r.call_id for r in results})
@@ -122,6 +140,17 @@ def clock_warnings_record(
     for call_id, events in per_call.items():
         events_record(calls[call_id], events)
     return WarningsReport(counts[75], counts[100])
+
+
+def _given(kind: str) -> Exists:
+    """Whether the clock (the outer row) has its warning event of ``kind``: the
+    events name their clock in ``data["result"]``, read as a number on both
+    databases (a JSON number does not compare with a column on PostgreSQL)."""
+    return Exists(
+        CallEvent.objects.filter(call_id=OuterRef("call_id"), kind=kind)
+        .annotate(result_id=Cast(KeyTextTransform("result", "data"), BigIntegerField()))
+        .filter(result_id=OuterRef("pk"))
+    )
 
 
 def _recorded(call_ids: Iterable[int]) -> set[tuple[int, str]]:

@@ -30,6 +30,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from stuurwiel.calls.choices import ClockState, EventKind, ExceptionDecision
+from stuurwiel.calls.clocks import used_now
 from stuurwiel.calls.models import Call, CallEvent, ClockResult, SeparationRelaxation
 from stuurwiel.dashboard.conditions import (
     INCIDENT,
@@ -236,8 +237,10 @@ def watermelon(*, organisation, member_access, start, end, service=None) -> Wate
     newest = _newest_days(rows)
     calls = _since(dashboard_calls(**where), newest)
     listed = _listed(calls.filter(pk__in=watermelon_ids(calls))) if newest else []
-    clocks = ClockResult.objects.filter(call__in=[call.pk for call in listed]).select_related(
-        "link__team", "link__supplier"
+    clocks = used_now(  # a ticking clock's use up to now (calls/clocks.py)
+        ClockResult.objects.filter(call__in=[call.pk for call in listed]).select_related(
+            "link__team", "link__supplier", "calendar"
+        )
     )
     by_call: dict[int, list[ClockResult]] = defaultdict(list)
     for clock_row in clocks if listed else []:

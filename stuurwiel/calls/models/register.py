@@ -354,7 +354,12 @@ class ClockResult(models.Model):
 
     While the clock ticks, ``ticking_offset`` holds the business seconds used
     minus the calendar's business position of the moment it last started, so
-    the sweep finds the time used by adding the calendar's position now."""
+    the time used now is that plus the calendar's position now (read, not
+    stored: :func:`~stuurwiel.calls.clocks.used_now`). ``due_75_position`` and
+    ``due_100_position`` are the calendar positions at which the use reaches
+    75 % and 100 % of the norm; they stay put while the clock ticks, so the
+    sweep finds the clocks due for a warning by an index range, not by
+    rewriting every ticking clock. All three are empty once the clock stops."""
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -387,6 +392,8 @@ class ClockResult(models.Model):
     used_seconds = models.BigIntegerField(_("used (business seconds)"), default=0)
     used_minutes = models.PositiveIntegerField(_("used (business minutes)"), default=0)
     ticking_offset = models.BigIntegerField(null=True, blank=True, editable=False)
+    due_75_position = models.BigIntegerField(null=True, blank=True, editable=False)
+    due_100_position = models.BigIntegerField(null=True, blank=True, editable=False)
     state = models.CharField(
         _("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING
     )
@@ -412,8 +419,22 @@ class ClockResult(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["calendar", "ticking_offset"], name="clock_ticking"),
             models.Index(fields=["organisation", "state", "norm_kind"], name="clock_org_state"),
+            # The sweep's two range reads: ticking clocks not yet warned at 75 %,
+            # and ticking clocks not yet breached, by their due position.
+            models.Index(
+                fields=["calendar", "due_75_position"],
+                condition=models.Q(due_75_position__isnull=False, warned_75_at__isnull=True),
+                name="clock_due_75",
+            ),
+            models.Index(
+                fields=["calendar", "due_100_position"],
+                condition=models.Q(due_100_position__isnull=False, state=ClockState.RUNNING),
+                name="clock_due_100",
+            ),
+            # The warnings' look-back (calls/warnings.py): the clocks warned lately.
+            models.Index(fields=["warned_75_at"], name="clock_warned_75"),
+            models.Index(fields=["warned_100_at"], name="clock_warned_100"),
         ]
 
     def __str__(self) -> str:
