@@ -282,8 +282,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from stuurwiel.calls.clocks import clock_sweep
     from stuurwiel.calls.models import ClockResult
+    from stuurwiel.calls.sweep import clock_sweep
     from stuurwiel.calls.warnings import LOOKBACK, clock_warnings_record
 
     call_command("migrate", verbosity=0)

@@ -515,14 +515,3 @@ def used_now(results: Iterable[ClockResult], now: datetime | None = None) -> lis
         if result.state == ClockState.RUNNING and used > result.norm_minutes * 60:
             result.state = ClockState.BREACHED
     return results
-
-
-def __getattr__(name: str):
-    """The sweep moved to :mod:`stuurwiel.calls.sweep`; its names stay reachable
-    here for the callers that know them from this module (imported on first use,
-    which keeps the import one-way)."""
-    if name in ("clock_sweep", "SweepReport"):
-        from stuurwiel.calls import sweep
-
-        return getattr(sweep, name)
-    raise AttributeError(name)

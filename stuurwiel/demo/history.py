@@ -58,7 +58,7 @@ from django.db import transaction
 
 from stuurwiel.calendars.businesstime import Calendar, add_business_minutes, business_duration
 from stuurwiel.calendars.models import BusinessCalendar
-from stuurwiel.calls import clocks, exceptions, pauses, services
+from stuurwiel.calls import clocks, exceptions, pauses, services, sweep
 from stuurwiel.calls.choices import CallStatus, Channel, ExceptionDecision, ExceptionKind
 from stuurwiel.calls.definitions import definition_of
 from stuurwiel.calls.models import Call
@@ -129,7 +129,7 @@ def history_load(*, organisation: Organisation, until: datetime.datetime | None 
         story.run()
         ids = list(Call.objects.filter(organisation=organisation).values_list("pk", flat=True))
         clocks.clock_recompute(ids)
-        clocks.clock_sweep(full=True)
+        sweep.clock_sweep(full=True)
     patterns = Call.objects.filter(organisation=organisation, status=CallStatus.CLOSED)
     report = HistoryReport(calls=len(ids))
     for number in patterns.values_list("pattern", flat=True):

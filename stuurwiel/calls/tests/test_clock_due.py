@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from stuurwiel.agreements.models import AgreementVersion, Norm
 from stuurwiel.calendars.models import BusinessCalendar
-from stuurwiel.calls import clocks, pauses
+from stuurwiel.calls import clocks, pauses, sweep
 from stuurwiel.calls.choices import ClockState, EventKind, NormKind, PauseReason
 from stuurwiel.calls.models import CallEvent, ClockResult
 from stuurwiel.calls.tests.test_clocks import (
@@ -83,7 +83,7 @@ def test_a_ticking_clock_read_mid_period_equals_a_full_recompute(
         link_agreements(world)
     clock.advance(days=3)
     call = register(world)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     for minutes, action in steps:
         clock.advance(minutes=minutes)
         paused = clocks.open_pause(call) is not None
@@ -102,7 +102,7 @@ def test_a_ticking_clock_read_mid_period_equals_a_full_recompute(
                 to = world.links.front
             call = hand_over(world, call, to, clock, 0)
         elif action == "sweep":
-            clocks.clock_sweep()
+            sweep.clock_sweep()
     clock.advance(minutes=wait)
     seen = read(call)
     clocks.clock_recompute([call.pk], now=clock.now)
@@ -122,11 +122,11 @@ def test_the_sweep_touches_only_the_clocks_that_fell_due(world, clock):
     first = register(world)
     clock.advance(minutes=40)
     later = [register(world) for _ in range(5)]
-    clocks.clock_sweep(full=True)
+    sweep.clock_sweep(full=True)
     before = {r.pk: r.computed_at for r in ClockResult.objects.all()}
     clock.advance(minutes=36)  # the first call used 76 of 100 minutes; the others 36
     with CaptureQueriesContext(connection) as captured:
-        report = clocks.clock_sweep()
+        report = sweep.clock_sweep()
     chain = ClockResult.objects.get(call=first, link=None, norm_kind=NormKind.RESOLUTION)
     assert report.ticking == 1 and report.warned_75 == [chain.pk]
     assert chain.warned_75_at == clock.now and chain.used_seconds == 76 * 60
@@ -144,23 +144,23 @@ def test_the_sweep_costs_the_same_for_few_and_many_open_calls(world, clock):
     def statements() -> int:
         clock.advance(minutes=1)
         with CaptureQueriesContext(connection) as captured:
-            clocks.clock_sweep()
+            sweep.clock_sweep()
         return len(captured)
 
     register(world)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     few = statements()
     for _ in range(12):
         register(world)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     assert statements() == few
 
 
 def test_a_full_sweep_still_recomputes_every_open_call(world, clock):
     calls = [register(world) for _ in range(3)]
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     clock.advance(minutes=30)
-    report = clocks.clock_sweep(full=True)
+    report = sweep.clock_sweep(full=True)
     assert report.recomputed_calls == 3
     assert all(used == 30 * 60 for call in calls for used, _s in stored(call).values())
 
@@ -171,7 +171,7 @@ def test_a_full_sweep_still_recomputes_every_open_call(world, clock):
 def test_minute_by_minute_each_warning_is_given_once(world, clock):
     sa_norms(world, response=1000, resolution=20)
     call = register(world)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     for _minute in range(23):
         clock.advance(minutes=1)
         clock_sweep_and_warn()
@@ -195,7 +195,7 @@ def test_minute_by_minute_each_warning_is_given_once(world, clock):
 
 def test_a_pause_empties_the_due_positions_and_a_resume_moves_them_on(world, clock):
     call = register(world)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     chain = ClockResult.objects.get(call=call, link=None, norm_kind=NormKind.RESOLUTION)
     due = (chain.due_75_position, chain.due_100_position)
     assert due == (

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from stuurwiel.agreements.models import Agreement, AgreementVersion, Norm
 from stuurwiel.calendars.models import BusinessCalendar, ClosedDay, ServiceWindow
-from stuurwiel.calls import clocks, pauses, selectors, services
+from stuurwiel.calls import clocks, pauses, selectors, services, sweep
 from stuurwiel.calls.choices import CallStatus, ClockState, EventKind, NormKind, PauseReason
 from stuurwiel.calls.models import Call, ClockPause, ClockResult
 from stuurwiel.calls.tests.test_patterns import performer
@@ -132,7 +132,7 @@ def test_a_pause_is_subtracted_exactly_from_the_chain_and_the_holding_link(world
     clock.advance(minutes=125)
     call = pauses.call_resume(call=call, by=world.desk, version=call.version)
     clock.advance(minutes=17)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     found = results(call)
     assert found[("chain", NormKind.RESOLUTION)].used_seconds == 47 * 60
     assert found[("KCC", NormKind.RESOLUTION)].used_seconds == 47 * 60
@@ -155,7 +155,7 @@ def test_a_paused_clock_stands_still_in_the_sweep(world, clock):
         call=call, by=world.desk, version=call.version, reason_kind=PauseReason.PLANNED
     )
     clock.advance(hours=3)
-    report = clocks.clock_sweep()
+    report = sweep.clock_sweep()
     assert results(call)[("chain", NormKind.RESOLUTION)].used_seconds == 600
     assert report.ticking == 0
 
@@ -208,7 +208,7 @@ def test_a_hand_over_splits_the_time_so_each_link_is_measured_on_its_own_share(w
     call = complete(world, call, clock, 10)  # classificeren: handed to Parkeerbeheer
     assert call.current_link == world.links.specialists
     clock.advance(minutes=45)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     found = results(call)
     front, specialists = (
         found[("KCC", NormKind.RESOLUTION)],
@@ -236,7 +236,7 @@ def test_a_link_that_gets_the_call_back_adds_the_new_stretch_to_its_share(world,
     call = hand_over(world, call, world.links.specialists, clock, 10)
     call = hand_over(world, call, world.links.front, clock, 20)
     clock.advance(minutes=5)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     found = results(call)
     assert found[("KCC", NormKind.RESOLUTION)].used_seconds == 15 * 60
     assert found[("Parkeerbeheer", NormKind.RESOLUTION)].used_seconds == 20 * 60
@@ -273,7 +273,7 @@ def test_the_chain_clock_stops_at_the_confirmation_not_at_the_closure(world, clo
     clock.advance(hours=2)
     call = close(world, call, clock)
     assert call.clocks_stale  # the transition left the recompute to the sweep
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     call.refresh_from_db()
     assert not call.clocks_stale
     chain = results(call)[("chain", NormKind.RESOLUTION)]
@@ -282,7 +282,7 @@ def test_the_chain_clock_stops_at_the_confirmation_not_at_the_closure(world, clo
     assert chain.used_seconds == (confirmed - call.registered_at).total_seconds()
     assert chain.ticking_offset is None
     clock.advance(days=1)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     assert results(call)[("chain", NormKind.RESOLUTION)].used_seconds == chain.used_seconds
 
 
@@ -296,7 +296,7 @@ def test_a_call_closed_while_paused_ends_its_pause_at_the_closure(world, clock):
         call=call, by=world.coordinator, version=call.version, reason_kind=PauseReason.PLANNED
     )
     call = close(world, call, clock)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     pause = ClockPause.objects.get(call=call)
     assert pause.ended_at == call.closed_at
     assert call.events.filter(kind=EventKind.CLOCK_RESUMED, data__closed=True).count() == 1
@@ -315,7 +315,7 @@ def test_every_link_green_while_the_chain_is_red_is_stored_and_found(world, cloc
     call = hand_over(world, call, world.links.specialists, clock, 30)
     call = hand_over(world, call, world.links.supplier, clock, 300)
     call = hand_over(world, call, world.links.specialists, clock, 300)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     found = results(call)
     links = [
         r for (party, kind), r in found.items() if party != "chain" and kind == NormKind.RESOLUTION
@@ -326,7 +326,7 @@ def test_every_link_green_while_the_chain_is_red_is_stored_and_found(world, cloc
     assert (chain.state, chain.used_minutes, chain.norm_minutes) == (ClockState.BREACHED, 630, 480)
     assert list(selectors.watermelon_calls(Call.objects.all())) == [call]
     other = register(world)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     assert other not in selectors.watermelon_calls(Call.objects.all())
 
 
@@ -336,23 +336,23 @@ def test_every_link_green_while_the_chain_is_red_is_stored_and_found(world, cloc
 def test_a_warning_at_75_percent_and_a_breach_past_100_percent(world, clock):
     call = register(world)
     set_sa_resolution(world, call, 100)
-    clocks.clock_sweep(full=True)  # the new norm
+    sweep.clock_sweep(full=True)  # the new norm
     clock.advance(minutes=74)
-    report = clocks.clock_sweep()
+    report = sweep.clock_sweep()
     chain = results(call)[("chain", NormKind.RESOLUTION)]
     assert (chain.warned_75_at, chain.state) == (None, ClockState.RUNNING)
     clock.advance(minutes=1)
-    report = clocks.clock_sweep()
+    report = sweep.clock_sweep()
     chain.refresh_from_db()
     assert chain.warned_75_at == clock.now and chain.pk in report.warned_75
     assert chain.warned_100_at is None
     clock.advance(minutes=25)
-    report = clocks.clock_sweep()
+    report = sweep.clock_sweep()
     chain.refresh_from_db()
     assert (chain.warned_100_at, chain.state) == (clock.now, ClockState.RUNNING)
     assert chain.pk in report.warned_100 and chain.pk not in report.warned_75
     clock.advance(minutes=1)
-    report = clocks.clock_sweep()
+    report = sweep.clock_sweep()
     chain.refresh_from_db()
     assert chain.state == ClockState.BREACHED and report.breached >= 1
     assert chain.warned_75_at < chain.warned_100_at < clock.now
@@ -366,12 +366,12 @@ def test_the_sweep_gives_what_a_full_recompute_gives(world, clock):
         call=calls[2], by=world.desk, version=calls[2].version, reason_kind=PauseReason.PLANNED
     )
     clock.advance(hours=3)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     swept = {
         r.pk: (r.used_seconds, r.state, r.warned_75_at)
         for r in clocks.used_now(ClockResult.objects.all())
     }
-    clocks.clock_sweep(full=True)
+    sweep.clock_sweep(full=True)
     full = {r.pk: (r.used_seconds, r.state, r.warned_75_at) for r in ClockResult.objects.all()}
     assert swept == full
 
@@ -401,7 +401,7 @@ def test_closed_hours_and_closed_days_do_not_count(world, clock):
     clock.now = datetime(2026, 3, 6, 16, 0, tzinfo=AMS)  # a Friday, an hour before closing
     call = register(world)
     clock.now = datetime(2026, 3, 10, 10, 30, tzinfo=AMS)  # Tuesday; Monday was closed
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     chain = results(call)[("chain", NormKind.RESOLUTION)]
     assert chain.used_minutes == 60 + 90
     assert chain.calendar == calendar
@@ -414,7 +414,7 @@ def test_a_link_is_measured_on_its_own_agreements_calendar(world, clock):
     clock.now = datetime(2026, 3, 2, 7, 0, tzinfo=AMS)
     call = register(world)
     clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=AMS)
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     found = results(call)
     assert found[("KCC", NormKind.RESOLUTION)].used_minutes == 60  # from 09:00 only
     assert found[("chain", NormKind.RESOLUTION)].used_minutes == 180  # round the clock
@@ -434,7 +434,7 @@ def test_on_the_day_summer_time_starts_a_day_has_23_hours(world, clock):
     clock.now = datetime(2026, 3, 28, 12, 0, tzinfo=AMS)
     call = register(world)
     clock.now = datetime(2026, 3, 29, 12, 0, tzinfo=AMS)  # clocks went forward at 02:00
-    clocks.clock_sweep()
+    sweep.clock_sweep()
     assert results(call)[("chain", NormKind.RESOLUTION)].used_minutes == 23 * 60
 
 
@@ -460,7 +460,7 @@ def test_a_link_keeps_the_agreement_version_in_force_when_its_share_opened(world
         resolution_minutes=10,
     )
     clock.advance(minutes=20)
-    clocks.clock_sweep(full=True)
+    sweep.clock_sweep(full=True)
     front = results(call)[("KCC", NormKind.RESOLUTION)]
     assert (front.agreement_version_id, front.norm_minutes) == (old.pk, 400)
 
