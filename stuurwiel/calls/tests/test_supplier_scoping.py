@@ -6,6 +6,7 @@ call page. Anyone else's call is a 404."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from stuurwiel.calls import services
 from stuurwiel.calls.tests.test_patterns import register
@@ -108,7 +109,7 @@ def test_the_api_list_and_search_reveal_no_title_to_the_supplier(world, api_clie
 def test_the_suppliers_worklist_shows_what_was_handed_over_not_the_title(world, client, calls):
     theirs, _ = calls
     client.force_login(world.supplier)
-    page = client.get(f"/o/{world.org.slug}/calls/work/", {"list": "links"})
+    page = client.get(reverse("calls:worklist", args=[world.org.slug]), {"list": "links"})
     assert page.status_code == 200
     html = page.content.decode()
     assert theirs.number in html and "Werkopdracht zonder persoonsgegevens" in html
