@@ -106,7 +106,7 @@ def clock_warnings_record(
             breach_given=_given(EventKind.CLOCK_BREACHED),
         )
         .filter(
-            Q(warned_75_at__isnull=False, warning_given=False)
+            Q(warned_75_at__isnull=False, warned_100_at__isnull=True, warning_given=False)
             | Q(warned_100_at__isnull=False, breach_given=False)
         )
         .select_related(
@@ -126,14 +126,13 @@ def clock_warnings_record(
     calls: dict[int, Call] = {}
     counts = {75: 0, 100: 0}
     for result in results:
-        breached_now = (
-            result.warned_100_at is not None and (result.pk, EventKind.CLOCK_BREACHED) not in done
-        )
         for threshold, field, kind in THRESHOLDS:
             if getattr(result, field) is None or (result.pk, kind) in done:
                 continue
-            if threshold == 75 and breached_now:
-                continue  # past the whole norm in one go: the breach says it, not "nearly"
+            if threshold == 75 and result.warned_100_at is not None:
+                # Past the whole norm (in one go, or before this 75 % was told):
+                # the breach says it, never a late "nearly used" after it.
+                continue
             calls[result.call_id] = result.call
             per_call[result.call_id].append(_event(result.call, result, threshold, kind, now))
             counts[threshold] += 1

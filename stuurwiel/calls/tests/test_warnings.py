@@ -114,3 +114,17 @@ def test_a_norm_passed_in_one_go_is_told_as_exceeded_not_as_nearly_used(world, m
     notifications_send()
     subjects = [m.subject for m in mailoutbox if "wfco@example.org" in m.to]
     assert subjects and all("exceeded" in s or "overschreden" in s for s in subjects)
+
+
+def test_after_the_breach_no_late_nearly_used_warning_follows(world):
+    every_day(world)
+    call, _norm = call_used(world, 1.5)
+    clock_sweep_and_warn()
+    response = [
+        e for e in warnings_of(call) if e.data["chain"] and e.data["norm_kind"] == "response"
+    ]
+    assert [e.kind for e in response] == [EventKind.CLOCK_BREACHED]
+    # The minute after (the 75 % moment still within the look-back): nothing more.
+    clock_sweep_and_warn()
+    again = [e for e in warnings_of(call) if e.data["chain"] and e.data["norm_kind"] == "response"]
+    assert [e.kind for e in again] == [EventKind.CLOCK_BREACHED]
