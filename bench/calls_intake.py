@@ -176,15 +176,35 @@ class StatementLog:
     def kinds(self) -> Counter:
         return Counter(sql.lstrip().split(" ", 1)[0].upper() for sql in self.statements)
 
+    @staticmethod
+    def _writes(sql: str) -> list[str]:
+        """The tables a statement writes: a plain INSERT/UPDATE/DELETE, or each
+        data-modifying part of a ``WITH`` (PostgreSQL's gathered writes)."""
+        word = sql.lstrip().split(" ", 1)[0].upper()
+        if word in ("INSERT", "UPDATE", "DELETE"):
+            match = re.search(r'(?:INTO|UPDATE|FROM)\s+"?(\w+)"?', sql)
+            return [match.group(1) if match else ""]
+        if word == "WITH":
+            return re.findall(r'AS \((?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', sql)
+        return []
+
     def writes(self) -> int:
-        kinds = self.kinds()
-        return kinds["INSERT"] + kinds["UPDATE"] + kinds["DELETE"]
+        """Statements that write (a ``WITH`` of several writes counts once)."""
+        return sum(1 for sql in self.statements if self._writes(sql))
+
+    def rows_parts(self) -> int:
+        """Single-table writes, however they were sent."""
+        return sum(len(self._writes(sql)) for sql in self.statements)
 
     def tables(self) -> Counter:
         found = Counter()
         for sql in self.statements:
-            match = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
             word = sql.lstrip().split(" ", 1)[0].upper()
+            written = self._writes(sql)
+            if word == "WITH":
+                found["WITH " + "+".join(written)] += 1
+                continue
+            match = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql)
             found[f"{word} {match.group(1) if match else ''}".strip()] += 1
         return found
 
@@ -201,6 +221,7 @@ def counted(run: Callable[[], object]) -> tuple[StatementLog, object]:
 def report_statements(prefix: str, log: StatementLog, explain: bool) -> None:
     emit(f"{prefix}_queries", len(log.statements), "statements")
     emit(f"{prefix}_writes", log.writes(), "statements")
+    emit(f"{prefix}_table_writes", log.rows_parts(), "single-table writes")
     note(
         f"{prefix} by statement and table: "
         + ", ".join(f"{k} ×{n}" for k, n in log.tables().items())

@@ -8,6 +8,10 @@ asks the database, in as few and as plain statements as the work allows.
   and the service's active SA version. Each subquery asks what the ORM helper it
   replaces asks (``current_snapshot``, ``library_derived``,
   ``agreements.selectors._lookup``, ``_sa_version``), in the same order.
+  On PostgreSQL the same statement also takes the year's next number (the
+  counter's ``UPDATE … RETURNING`` as a data-modifying ``WITH``) and draws the
+  ids of the rows the intake writes from their sequences, so the writes can go
+  out together (:mod:`stuurwiel.core.gathered`).
 - :func:`rows_insert`: the rows of unsaved model instances, one plain
   ``INSERT … VALUES … RETURNING id`` per model, built from the model's
   ``_meta`` (its concrete fields, their columns, their ``pre_save`` and
@@ -16,6 +20,8 @@ asks the database, in as few and as plain statements as the work allows.
   the row. An instance with an expression for a value (a database default) goes
   through ``Model.save``. No signal is sent: the models written here have no
   receivers (the equivalence test checks the rows are the same as ``save`` writes).
+  Inside a gathering (PostgreSQL) a row whose id was reserved is kept for the
+  gathering's one statement instead.
 
 :data:`USE_ORM` switches the writes back to ``save``/``bulk_create`` (the
 reference the equivalence test compares the rows with).
@@ -30,6 +36,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 from django.db.models.fields import Field
+
+from stuurwiel.core import gathered
 
 #: Write with the ORM instead (``save``/``bulk_create``): the reference path.
 USE_ORM = False
@@ -48,6 +56,11 @@ class IntakeReads:
     library: tuple[int, str] | None
     cells: dict[str, int | None]
     sa_version_id: int | None
+    #: PostgreSQL: the year's counter after taking the next number (None: the
+    #: year has no counter yet, or another database: take it apart).
+    counter_last: int | None = None
+    #: PostgreSQL: ids drawn for the rows the intake writes, per model.
+    ids: dict[type[Model], list[int]] | None = None
 
 
 _READS_SQL: dict[str, str] = {}
@@ -88,26 +101,57 @@ def _reads_sql() -> str:
         f"AND v.{col(AgreementVersion, 'status')} = %s "
         f"ORDER BY a.{col(Agreement, 'name')}, v.{col(AgreementVersion, 'number')} DESC LIMIT 1)"
     )
+    if connection.vendor == "postgresql":
+        from stuurwiel.calls.models import CallCounter
+
+        counters = q(CallCounter._meta.db_table)
+        sql = (
+            f"WITH n AS (UPDATE {counters} SET {col(CallCounter, 'last')} = "
+            f"{col(CallCounter, 'last')} + 1 WHERE {col(CallCounter, 'organisation')} = %s "
+            f"AND {col(CallCounter, 'year')} = %s RETURNING {col(CallCounter, 'last')}) "
+            + sql
+            + f", (SELECT {col(CallCounter, 'last')} FROM n), "
+            + gathered.reserve_sql(_reserved_models())
+        )
     _READS_SQL[connection.vendor] = sql
     return sql
 
 
-def intake_reads(*, organisation, service, row: str, column: str) -> IntakeReads:
-    """Everything an intake reads, in one statement (see the module's docstring)."""
+def _reserved_models() -> tuple[type[Model], ...]:
+    """The models of the rows one intake writes, one id each drawn up front."""
+    from stuurwiel.calls.models import Call, CallEvent, LinkSegment
+    from stuurwiel.changelog.models import ChangeLogEntry
+
+    return (Call, CallEvent, LinkSegment, ChangeLogEntry)
+
+
+def intake_reads(*, organisation, service, row: str, column: str, year: int) -> IntakeReads:
+    """Everything an intake reads, in one statement (see the module's docstring);
+    on PostgreSQL it also takes the number of ``year`` and reserves the ids."""
     from stuurwiel.agreements.choices import AgreementKind, MatrixKind, VersionStatus
     from stuurwiel.organisations.roles import USM_URN
 
-    params: list[Any] = [USM_URN, USM_URN]
+    postgres = connection.vendor == "postgresql"
+    sql = _reads_sql()
+    params: list[Any] = [organisation.pk, year] if postgres else []
+    params += [USM_URN, USM_URN]
     for kind in (MatrixKind.CALL, MatrixKind.RISK):
         params += [organisation.pk, str(kind), row, column]
     params += [service.pk, str(AgreementKind.SA), str(VersionStatus.ACTIVE)]
     with connection.cursor() as cursor:
-        cursor.execute(_reads_sql(), params)
-        pk, content_hash, call_cell, risk_cell, sa_version_id = cursor.fetchone()
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    pk, content_hash, call_cell, risk_cell, sa_version_id = found[:5]
+    counter_last, ids = None, None
+    if postgres:
+        counter_last = found[5]
+        ids = {model: [pk] for model, pk in zip(_reserved_models(), found[6:], strict=True)}
     return IntakeReads(
         library=(pk, content_hash) if pk is not None else None,
         cells={MatrixKind.CALL: call_cell, MatrixKind.RISK: risk_cell},
         sa_version_id=sa_version_id,
+        counter_last=counter_last,
+        ids=ids,
     )
 
 
@@ -174,6 +218,9 @@ def rows_insert(*instances: Model) -> None:
                 model._default_manager.bulk_create(objs)
             continue
         plan = _plan(model)
+        gathering = gathered.current()
+        if gathering is not None and _gather(gathering, plan, model, objs):
+            continue
         params: list[Any] = []
         for obj in objs:
             obj._prepare_related_fields_for_save(operation_name="save")
@@ -189,3 +236,30 @@ def rows_insert(*instances: Model) -> None:
             obj.pk = pk
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+def _gather(gathering: gathered.Gathering, plan: _Plan, model: type[Model], objs) -> bool:
+    """Keep the rows for the gathering's one statement, each with an id reserved
+    for it; False (nothing kept) when the reserved ids do not cover them."""
+    reserved = gathering.ids.get(model) or []
+    if len(reserved) < len(objs):
+        return False
+    meta = model._meta
+    columns = (meta.pk, *plan.fields)
+    params: list[Any] = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="save")
+        obj.pk = gathering.take_id(model)
+        params += [
+            field.get_db_prep_save(
+                obj.pk if field is meta.pk else field.pre_save(obj, True), connection=connection
+            )
+            for field in columns
+        ]
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    q = connection.ops.quote_name
+    head = f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in columns)}) VALUES "
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    gathered.write(head + ", ".join([row] * len(objs)), params)
+    return True

@@ -23,6 +23,7 @@ from stuurwiel.changelog.choices import ChangeAction
 from stuurwiel.changelog.services import actor_name, change_entry, snapshot
 from stuurwiel.core import clock
 from stuurwiel.core.exceptions import ConflictError
+from stuurwiel.core.gathered import gathered
 from stuurwiel.core.text import clean_text
 from stuurwiel.organisations import access
 from stuurwiel.organisations.choices import Role
@@ -102,6 +103,10 @@ def _next_number(organisation, year: int) -> str:
             return _next_number(organisation, year)
     else:
         last = row[0]
+    return _number(organisation, year, last)
+
+
+def _number(organisation, year: int, last: int) -> str:
     prefix = (organisation.slug[:2] or "X").upper()
     return f"{prefix}-{year}-{last:06d}"
 
@@ -166,8 +171,9 @@ def call_register(
     description = _text(description, field="description", max_length=TEXT_MAX)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")}, code="invalid")
+    now = clock.now()
     reads = intake.intake_reads(
-        organisation=organisation, service=service, row=impact, column=urgency
+        organisation=organisation, service=service, row=impact, column=urgency, year=now.year
     )
     snapshot_row = current_snapshot(reads.library[1] if reads.library else None)
     definition = definition_of(snapshot_row)
@@ -176,7 +182,6 @@ def call_register(
     if service.organisation_id != organisation.pk:
         raise ValidationError({"service": _("Choose a service of your own organisation.")})
     requester = _registrar_requester(by, organisation, requester)
-    now = clock.now()
     state = engine.start(definition, call_type)
     call = Call(
         organisation=organisation,
@@ -206,8 +211,21 @@ def call_register(
     chain = routing.chain_of(service)
     first = routing.link_for(chain, state.root.step, current=None)
     call.current_link = first
-    call.number = _next_number(organisation, now.year)
+    if reads.counter_last is None:
+        call.number = _next_number(organisation, now.year)
+    else:  # taken by the reads already (PostgreSQL)
+        call.number = _number(organisation, now.year, reads.counter_last)
     call.clocks_stale = True  # clocks: the sweep computes them (no statement here)
+    # On PostgreSQL the rows below go out as one statement (ids reserved by the reads).
+    with gathered(ids=reads.ids):
+        _intake_rows(call, by=by, first=first, chain=chain, now=now)
+    return call
+
+
+def _intake_rows(call: Call, *, by, first, chain, now) -> None:
+    """The new call's rows: the call, its registered event (and what follows from
+    it: the outbox row), its first link's segment and its change-log entry."""
+    organisation, description, channel = call.organisation, call.description, call.channel
     intake.rows_insert(call)
     name = actor_name(by, organisation) if getattr(by, "is_authenticated", False) else ""
     event = event_build(
@@ -219,7 +237,7 @@ def call_register(
         to_link=first,
         text=description,
         public=True,
-        data={"channel": channel, "call_type": call_type},
+        data={"channel": channel, "call_type": call.call_type},
     )
     if first is not None:
         segment = LinkSegment(
@@ -234,7 +252,6 @@ def call_register(
     entry = change_entry(instance=call, action=ChangeAction.CREATE, by=by, after=snapshot(call))
     if entry is not None:
         intake.rows_insert(entry)
-    return call
 
 
 # --- Transitions ---------------------------------------------------------------------

@@ -34,8 +34,10 @@ from stuurwiel.calls.events import event_build, events_record
 from stuurwiel.calls.models import Call, CallEvent, ClockResult
 from stuurwiel.calls.sweep import SweepReport, clock_sweep
 from stuurwiel.core import clock
+from stuurwiel.core.gathered import gathered
 
 LOOKBACK = timedelta(hours=1)
+GATHER = 100  # calls whose outbox rows go out in one statement (PostgreSQL)
 THRESHOLDS = (
     (75, "warned_75_at", EventKind.CLOCK_WARNING),
     (100, "warned_100_at", EventKind.CLOCK_BREACHED),
@@ -136,8 +138,14 @@ def clock_warnings_record(
             calls[result.call_id] = result.call
             per_call[result.call_id].append(_event(result.call, result, threshold, kind, now))
             counts[threshold] += 1
-    for call_id, events in per_call.items():
-        events_record(calls[call_id], events)
+    # Per call its events (one statement); their outbox rows gathered per GATHER
+    # calls into one statement on PostgreSQL (a catch-up after a full recompute
+    # warns thousands of calls at once).
+    call_ids = list(per_call)
+    for first in range(0, len(call_ids), GATHER):
+        with gathered():
+            for call_id in call_ids[first : first + GATHER]:
+                events_record(calls[call_id], per_call[call_id])
     return WarningsReport(counts[75], counts[100])
 
 

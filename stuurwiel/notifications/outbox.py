@@ -29,13 +29,12 @@ notify no one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from stuurwiel.calls.choices import CallStatus, EventKind
 from stuurwiel.calls.models import Call, CallEvent
-from stuurwiel.core import clock
+from stuurwiel.core import clock, gathered
 from stuurwiel.jobs.runner import enqueue_on_commit
 from stuurwiel.notifications.choices import NotificationKind, NotificationStatus
 from stuurwiel.notifications.models import Notification, NotificationSetting
@@ -225,7 +224,7 @@ COLUMNS = (
 )
 
 
-def _insert(call: Call, planned: Sequence[Planned]) -> int:
+def _insert(call: Call, planned: Sequence[Planned], then: Callable[[int], object]) -> None:
     outbox, switches = Notification._meta.db_table, NotificationSetting._meta.db_table
     now = clock.now()
     selects, params = [], []
@@ -241,20 +240,20 @@ def _insert(call: Call, planned: Sequence[Planned]) -> int:
         params += source_params
         params += [call.organisation_id, item.kind, False]
     sql = f"INSERT INTO {outbox} ({COLUMNS}) " + " UNION ALL ".join(selects)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    # Inside an intake's gathering (PostgreSQL) this goes out with the call's rows.
+    gathered.write(sql, params, then=then)
 
 
-def notifications_record(call: Call, events: Sequence[CallEvent]) -> int:
-    """The consumer: outbox rows for ``events`` (one statement), and their
-    sending enqueued for after the commit; the number of rows written."""
+def _enqueue(written: int) -> None:
     from stuurwiel.notifications.tasks import notifications_send_job
 
-    planned = notifications_plan(call, events)
-    if not planned:
-        return 0
-    written = _insert(call, planned)
     if written:
         enqueue_on_commit(notifications_send_job)
-    return written
+
+
+def notifications_record(call: Call, events: Sequence[CallEvent]) -> None:
+    """The consumer: outbox rows for ``events`` (one statement), and their
+    sending enqueued for after the commit when it wrote any."""
+    planned = notifications_plan(call, events)
+    if planned:
+        _insert(call, planned, then=_enqueue)

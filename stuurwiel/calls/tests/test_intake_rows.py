@@ -108,10 +108,37 @@ def test_one_intake_reads_in_one_statement(world, django_capture_on_commit_callb
     with CaptureQueriesContext(connection) as context:
         _register(world, title="Nog een")
     statements = [q["sql"] for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
+    if connection.vendor == "postgresql":
+        # the reads with the number and the ids; then every row in one statement
+        reads, writes = statements
+        assert reads.startswith("WITH n AS (UPDATE") and "nextval(" in reads
+        for table in ("calls_call", "calls_callevent", "calls_linksegment"):
+            assert f'INSERT INTO "{table}"' in writes, table
+        assert "INSERT INTO notifications_notification" in writes
+        assert 'INSERT INTO "changelog_changelogentry"' in writes
+        return
     selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1, selects
     # the reads, the number, the call, its segment, event, outbox row and log entry
     assert len(statements) <= 7, statements
+
+
+def test_the_gathered_intake_queues_the_e_mail_only_when_a_row_was_written(
+    world, django_capture_on_commit_callbacks
+):
+    def sends(callbacks) -> int:
+        return sum("notifications_send_job" in repr(callback) for callback in callbacks)
+
+    world.requester.email = "requester@example.org"
+    world.requester.save()
+    with django_capture_on_commit_callbacks() as queued:
+        _register(world)
+    assert Notification.objects.count() == 1 and sends(queued) == 1
+    world.requester.email = ""  # no address: no outbox row, nothing to send
+    world.requester.save()
+    with django_capture_on_commit_callbacks() as queued:
+        _register(world, title="Zonder adres")
+    assert Notification.objects.count() == 1 and sends(queued) == 0
 
 
 def test_a_level_outside_the_matrix_is_still_refused(world):
