@@ -62,7 +62,9 @@ def findings_described(
     element_ids = _ids(findings, "element", "misfits") | {
         f.element_id for f in findings if f.element_id
     }
-    part_ids = _ids(findings, "part", "other", "from", "to", "parts", "unanswered")
+    part_ids = _ids(
+        findings, "part", "other", "from", "to", "parts", "unanswered", "ahead", "within"
+    )
     elements = Element.objects.in_bulk(element_ids) if element_ids else {}
     parts = FrameworkPart.objects.in_bulk(part_ids) if part_ids else {}
     link_ids = _ids(findings, "link_type")
@@ -78,6 +80,16 @@ def findings_described(
 def _name(objects: dict, pk) -> str:
     obj = objects.get(pk)
     return f"“{obj.name}”" if obj is not None else "?"
+
+
+def _names(objects: dict, pks, shown: int = 4) -> str:
+    """The first ``shown`` names, then how many more (a rule may list thirteen parts)."""
+    pks = [pk for pk in pks or [] if isinstance(pk, int)]
+    text = ", ".join(_name(objects, pk) for pk in pks[:shown])
+    if len(pks) > shown:
+        rest = len(pks) - shown
+        text += " " + ngettext("and {count} more", "and {count} more", rest).format(count=rest)
+    return text
 
 
 def _describe(finding: Finding, ctx: dict) -> FindingView:
@@ -145,6 +157,24 @@ def _describe(finding: Finding, ctx: dict) -> FindingView:
             )
         fix_url = reverse("graph:relation_add", args=[ctx["org"]])
         fix_label = _("Add the relation")
+    elif kind == "parts_in_order":
+        text = _(
+            "{part} (step {step}) is still open while a later step is already worked out: {ahead}."
+        ).format(
+            part=_name(parts, r.get("part")),
+            step=r.get("step"),
+            ahead=", ".join(_name(parts, p) for p in r.get("ahead", [])),
+        )
+        part = parts.get(r.get("part"))
+        if part is not None:
+            add_url += "&" + urlencode({"part": part.urn})
+        fix_url, fix_label = add_url, _("Work out this step first")
+    elif kind == "answers_within":
+        text = _(
+            "{element} lies outside {within}: it answers none of them, and no element "
+            "related to it does."
+        ).format(element=_name(elements, r.get("element")), within=_names(parts, r.get("within")))
+        fix_url, fix_label = _element_url(ctx, r.get("element")), _("Place it in a process")
     elif kind == "element_related":
         text = _("{element} is related to no element of the kind {types}.").format(
             element=_name(elements, r.get("element")),

@@ -1,9 +1,10 @@
 """The trace of an element drawn as SVG, server-side, in the diagrams' look.
 
-Columns from left to right: the framework's trace stages (the reasons first),
-then — where a service realises an element on the path — the service and its
-measured performance. Every element is a card that opens the element, with a
-second link to its own trace; a stage without elements is a dashed placeholder
+Columns from left to right: the framework's trace stages (the reasons first);
+where a service realises an element on the path, a band under the stages holds
+the service (below that element) and its measured performance. Every element
+is a card that opens the element, with a second link to its own trace; a stage
+without elements is a dashed placeholder
 ("Geen Motivatie gekoppeld") with the open finding that names the gap and its fix
 link. Status is never told by colour alone: the focus card says "Dit element",
 gaps are dashed and start with ○, findings carry ⚠ and a number.
@@ -22,8 +23,10 @@ from stuurwiel.diagrams.figure import Shape, findings_badge, path, rect, text
 from stuurwiel.diagrams.palette import INK, MUTED, PAPER, RULE, STATUS_STYLES
 from stuurwiel.services.textfit import fit_lines, fit_text
 
-COL_W, COL_GAP, MARGIN = 236.0, 44.0, 32.0
-CARD_H, CARD_GAP, GAP_H = 96.0, 16.0, 170.0
+# Narrow columns and no text under 12.5 units: the page scales the figure to its
+# width, and five stages must stay readable on a laptop (about 0.8 of their size).
+COL_W, COL_GAP, MARGIN = 200.0, 34.0, 24.0
+CARD_H, CARD_GAP, GAP_H = 104.0, 16.0, 196.0
 # Cards start below a lane for the arcs of links that skip a stage (drawn over
 # the cards in between, such a line would look like a chain through them).
 LANE_TOP, TOP = 150.0, 210.0
@@ -112,12 +115,12 @@ def _node_card(fig, node: TraceNode, x, y, org, fw_ref, views) -> tuple[Item, fl
     )
     cursor = y + 19
     if focus:
-        item.shapes.append(text(x + 12, cursor, "◆ " + _("This element"), 11, font_weight=700))
+        item.shapes.append(text(x + 12, cursor, "◆ " + _("This element"), 12.5, font_weight=700))
         cursor += 2
     size, lines = fit_text(
         node.name,
         COL_W - 24 - (40 if node.findings else 0),
-        (15.0, 14.0, 13.0),
+        (15.5, 14.5, 13.5),
         2 if focus else 3,
         bold=True,
     )
@@ -126,7 +129,7 @@ def _node_card(fig, node: TraceNode, x, y, org, fw_ref, views) -> tuple[Item, fl
     for line in lines:
         cursor += size + 3
         item.shapes.append(text(x + 12, cursor, line, size, font_weight=700))
-    item.shapes.append(text(x + 12, y + CARD_H - 10, node.type_label, 12, fill=MUTED))
+    item.shapes.append(text(x + 12, y + CARD_H - 10, node.type_label, 13, fill=MUTED))
     if node.findings:
         item.shapes += findings_badge(x + COL_W - 8, y + 8, len(node.findings), short=True)
     if not focus:
@@ -140,7 +143,7 @@ def _node_card(fig, node: TraceNode, x, y, org, fw_ref, views) -> tuple[Item, fl
                         x + COL_W - 12,
                         y + CARD_H - 10,
                         label,
-                        12,
+                        13,
                         font_weight=700,
                         fill=LINK,
                         text_anchor="end",
@@ -181,30 +184,30 @@ def _gap_card(fig, stage: TraceStage, x, y, views) -> tuple[Item, float]:
         )
     )
     cursor = y + 20
-    for line in fit_lines("○ " + sentence, COL_W - 24 - (34 if stage.findings else 0), 12.5, 2):
-        item.shapes.append(text(x + 12, cursor, line, 12.5, font_weight=700, fill=GAP.stroke))
-        cursor += 16
+    for line in fit_lines("○ " + sentence, COL_W - 24 - (34 if stage.findings else 0), 13.5, 2):
+        item.shapes.append(text(x + 12, cursor, line, 13.5, font_weight=700, fill=GAP.stroke))
+        cursor += 17
     if stage.findings:
         item.shapes += findings_badge(x + COL_W - 8, y + 8, len(stage.findings), short=True)
     if first is not None:
-        for line in fit_lines(first.reasoning, COL_W - 24, 11, 4):
+        for line in fit_lines(first.reasoning, COL_W - 24, 13, 6):
             cursor += 1
-            item.shapes.append(text(x + 12, cursor, line, 11, fill=INK))
-            cursor += 14
+            item.shapes.append(text(x + 12, cursor, line, 13, fill=INK))
+            cursor += 16
         if first.fix_url:
             item.shapes.append(
                 text(
                     x + 12,
                     y + h - 10,
                     first.fix_label + " ›",
-                    11.5,
+                    13,
                     font_weight=700,
                     fill=LINK,
                     class_="row-text",
                 )
             )
     else:
-        item.shapes.append(text(x + 12, cursor + 4, _("No open finding names it."), 11, fill=MUTED))
+        item.shapes.append(text(x + 12, cursor + 4, _("No open finding names it."), 13, fill=MUTED))
     return item, h
 
 
@@ -217,8 +220,8 @@ def _service_card(service: TraceService, x, y, org) -> Item:
         kind="service",
     )
     item.shapes.append(rect(x, y, COL_W, CARD_H, rx=8, fill=PAPER, stroke=INK, stroke_width=1.3))
-    item.shapes.append(text(x + 12, y + 19, "▣ " + _("Service"), 11, font_weight=700, fill=MUTED))
-    size, lines = fit_text(service.name, COL_W - 24, (13.5, 12.5), 2, bold=True)
+    item.shapes.append(text(x + 12, y + 19, "▣ " + _("Service"), 12.5, font_weight=700, fill=MUTED))
+    size, lines = fit_text(service.name, COL_W - 24, (15.0, 14.0, 13.0), 3, bold=True)
     cursor = y + 21
     for line in lines:
         cursor += size + 3
@@ -265,7 +268,7 @@ def _performance_card(service: TraceService, x, y, org) -> Item:
         )
     )
     item.shapes.append(
-        text(x + 12, y + 19, "◷ " + _("Chain clocks (SA norm)"), 11, font_weight=700, fill=MUTED)
+        text(x + 12, y + 19, "◷ " + _("Chain clocks (SA norm)"), 12.5, font_weight=700, fill=MUTED)
     )
     if measured:
         item.shapes.append(
@@ -277,13 +280,13 @@ def _performance_card(service: TraceService, x, y, org) -> Item:
                 font_weight=700,
             )
         )
-    for n, line in enumerate(fit_lines(sentence, COL_W - 24, 11.5, 1)):
+    for n, line in enumerate(fit_lines(sentence, COL_W - 24, 13, 2)):
         item.shapes.append(
             text(
                 x + 12,
-                y + (64 if measured else 44) + n * 14,
+                y + (66 if measured else 44) + n * 17,
                 line,
-                11.5,
+                13,
                 fill=INK if measured else GAP.stroke,
             )
         )
@@ -296,9 +299,10 @@ def draw_trace(trace: Trace, *, org: str, views: dict) -> TraceFigure:
     columns: list[tuple[str, str]] = [
         (f"{stage.number}", stage_name(stage)) for stage in trace.stages
     ]
-    if trace.services:
-        columns += [("", _("Service")), ("", _("Measured performance"))]
-    width = int(2 * MARGIN + max(1, len(columns)) * COL_W + max(0, len(columns) - 1) * COL_GAP)
+    # Services and their measured performance go in a band under the stages, not
+    # in two more columns: seven columns made every text too small to read.
+    slots = max(len(columns), 2 if trace.services else 1)
+    width = int(2 * MARGIN + slots * COL_W + (slots - 1) * COL_GAP)
     width = max(width, 760)
     fig = TraceFigure(
         key="trace",
@@ -345,25 +349,14 @@ def draw_trace(trace: Trace, *, org: str, views: dict) -> TraceFigure:
                     x + 12,
                     y + 10,
                     _("+{count} more not drawn").format(count=stage.more),
-                    11.5,
+                    13,
                     fill=MUTED,
                 )
             )
             y += 24
         bottom = max(bottom, y)
     if trace.services:
-        base = len(trace.stages)
-        for row, service in enumerate(trace.services):
-            y = TOP + row * (CARD_H + CARD_GAP)
-            sx = MARGIN + base * (COL_W + COL_GAP)
-            px = sx + COL_W + COL_GAP
-            fig.items.append(_service_card(service, sx, y, org))
-            fig.items.append(_performance_card(service, px, y, org))
-            fig.edges.append(_edge(sx + COL_W, y + CARD_H / 2, px, y + CARD_H / 2, fig, False))
-            if service.via in placed:
-                vx, vy, vh = placed[service.via]
-                fig.edges.append(_edge(vx + COL_W, vy + vh / 2, sx, y + CARD_H / 2, fig, True))
-            bottom = max(bottom, y + CARD_H + CARD_GAP)
+        bottom = _service_band(fig, trace, placed, bottom, slots, org)
     lane = 0
     for low, high, _type in trace.edges:
         if low in placed and high in placed:
@@ -381,6 +374,53 @@ def draw_trace(trace: Trace, *, org: str, views: dict) -> TraceFigure:
     _legend(fig, MARGIN, bottom + 16)
     fig.desc = trace_summary(trace)
     return fig
+
+
+def _service_band(fig, trace: Trace, placed: dict, top: float, slots: int, org: str) -> float:
+    """Under the stages: per service that realises an element on the path, its
+    card below that element (a dashed line down from it) and its measured
+    performance beside it. Returns the new bottom."""
+    y = top + 40
+    fig.back.append(
+        text(
+            MARGIN, y, _("Realised by a service, and its measured performance"), 15, font_weight=700
+        )
+    )
+    fig.back.append(
+        Shape(
+            "line",
+            {"x1": MARGIN, "y1": y + 10, "x2": fig.width - MARGIN, "y2": y + 10, "stroke": RULE},
+        )
+    )
+    y += 30
+    step = COL_W + COL_GAP
+    for service in trace.services:
+        via = placed.get(service.via)
+        column = round((via[0] - MARGIN) / step) if via else 0
+        column = min(column, slots - 2)
+        sx = MARGIN + column * step
+        px = sx + step
+        fig.items.append(_service_card(service, sx, y, org))
+        fig.items.append(_performance_card(service, px, y, org))
+        fig.edges.append(_edge(sx + COL_W, y + CARD_H / 2, px, y + CARD_H / 2, fig, False))
+        if via is not None:
+            vx, vy, vh = via
+            fig.edges.append(_down(vx + COL_W / 2, vy + vh, sx + COL_W / 2, y, fig))
+        y += CARD_H + CARD_GAP
+    return y
+
+
+def _down(x1, y1, x2, y2, fig) -> Shape:
+    """A dashed line from the bottom of a card down to the top of another."""
+    mid = (y1 + y2) / 2
+    return path(
+        f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2 - 2:.1f}",
+        fill="none",
+        stroke=EDGE,
+        stroke_width=1.4,
+        stroke_dasharray="4 3",
+        marker_end=fig.arrow,
+    )
 
 
 def _edge(x1, y1, x2, y2, fig, dashed: bool) -> Shape:
@@ -420,13 +460,13 @@ def _header(fig: TraceFigure) -> None:
 
 def _legend(fig: TraceFigure, x: float, y: float) -> None:
     shapes = fig.legend
-    shapes.append(text(x, y + 14, _("Legend"), 12.5, font_weight=700))
+    shapes.append(text(x, y + 14, _("Legend"), 13.5, font_weight=700))
     cursor = x + 70
     shapes.append(
         rect(cursor, y, 28, 20, rx=4, fill=FOCUS_FILL, stroke=FOCUS_STROKE, stroke_width=3)
     )
-    shapes.append(text(cursor + 36, y + 14, _("the element traced"), 11.5, fill=MUTED))
-    cursor += 170
+    shapes.append(text(cursor + 36, y + 14, _("the element traced"), 13, fill=MUTED))
+    cursor += 190
     shapes.append(
         rect(
             cursor,
@@ -441,17 +481,17 @@ def _legend(fig: TraceFigure, x: float, y: float) -> None:
         )
     )
     shapes.append(
-        text(cursor + 36, y + 14, _("○ a gap: nothing linked on this stage"), 11.5, fill=MUTED)
+        text(cursor + 36, y + 14, _("○ a gap: nothing linked on this stage"), 13, fill=MUTED)
     )
-    cursor += 260
+    cursor += 300
     shapes += findings_badge(cursor + 34, y, 1, short=True)
-    shapes.append(text(cursor + 42, y + 14, _("open findings"), 11.5, fill=MUTED))
+    shapes.append(text(cursor + 42, y + 14, _("open findings"), 13, fill=MUTED))
     shapes.append(
         text(
             x,
             y + 40,
             _("Click an element to open it, “Trace ›” to trace it in turn."),
-            11.5,
+            13,
             fill=MUTED,
         )
     )

@@ -24,6 +24,8 @@ class RuleKind(models.TextChoices):
     ELEMENT_RELATED = "element_related", _("Each answer is related to an element of a kind")
     TYPES_PRESENT = "types_present", _("Each of these kinds of answer is present")
     CHAIN_COVERED = "chain_covered", _("Every link of the chain is covered")
+    PARTS_IN_ORDER = "parts_in_order", _("The parts are worked out in order")
+    ANSWERS_WITHIN = "answers_within", _("Each answer lies within one of these parts")
 
 
 class Provenance(models.TextChoices):

@@ -99,6 +99,21 @@ RULE_PARAMS: dict[str, tuple[Param, ...]] = {
     RuleKind.CHAIN_COVERED: (
         Param("what", Shape.CHOICE, required=True, choices=("agreement", "interface")),
     ),
+    # The steps of an order of thinking (USM §11.5), first to last.
+    RuleKind.PARTS_IN_ORDER: (
+        Param("parts", Shape.PARTS, required=True, at_least=2),
+        Param("scope", Shape.CHOICE, choices=SCOPES),
+    ),
+    RuleKind.ANSWERS_WITHIN: (
+        # Which answers are checked: the subject's elements of these types that
+        # answer one of ``parts`` (default: any part of the library).
+        Param("element_types", Shape.ELEMENT_TYPES, required=True),
+        Param("parts", Shape.PARTS),
+        # Where each of them must lie: it answers one of these parts itself, or a
+        # related element does (a variant or a local filling of it).
+        Param("within", Shape.PARTS, required=True),
+        Param("scope", Shape.CHOICE, choices=SCOPES),
+    ),
 }
 
 

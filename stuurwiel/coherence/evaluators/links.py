@@ -146,3 +146,59 @@ def element_related(case: Case) -> Result:
                     )
                 )
     return result
+
+
+def _within_candidates(case: Case) -> list[int]:
+    """The subject's answers an ``answers_within`` rule checks: of the listed
+    types, answering one of the listed parts (or any part of the library)."""
+    facts, book = case.facts, case.book
+    wanted = set(case.params.get("element_types", ()))
+    if case.params.get("parts"):
+        found = {e for part in case.parts() for e in answers(case, part)}
+    else:
+        framework = case.rule.framework_id
+        found = {
+            element_id
+            for element_id in facts.by_subject.get(case.subject.id, ())
+            if any(
+                book.parts[part_id].framework_id == framework
+                for part_id in answered_parts(facts, book, element_id)
+            )
+        }
+    return sorted(e for e in found if facts.elements[e].element_type in wanted)
+
+
+@evaluator(RuleKind.ANSWERS_WITHIN, reads={Touched.PARTS, Touched.LINKS, Touched.CHAINS})
+def answers_within(case: Case) -> Result:
+    """Each answer the rule checks (:func:`_within_candidates`) lies within one
+    of the ``within`` parts: it answers one of them itself, or an element it is
+    related to (either way) does. USM §12.7: exceptions live inside the
+    workflows; a procedure of its own next to the five processes is a design
+    error of the system."""
+    result = Result()
+    if out_of_scope(case):
+        return result
+    facts, book, framework = case.facts, case.book, case.rule.framework_id
+    within = [part.id for part in case.parts("within")]
+    # What an element answers holds every part above its own: one of ``within`` is enough.
+    inside = set(within)
+    for element_id in _within_candidates(case):
+        result.checks += 1
+        ends = [element_id] + [edge[0] for edge in facts.outgoing.get(element_id, ())]
+        ends += [edge[0] for edge in facts.incoming.get(element_id, ())]
+        if any(answered_parts(facts, book, end) & inside for end in ends):
+            continue
+        own = sorted(
+            p
+            for p in facts.parts_of.get(element_id, ())
+            if p in book.parts and book.parts[p].framework_id == framework
+        )
+        result.fail(
+            Draft(
+                f"element:{element_id}",
+                {"element": element_id, "within": within},
+                part_id=own[0] if own else None,
+                element_id=element_id,
+            )
+        )
+    return result

@@ -185,3 +185,37 @@ def cadence_due(case: Case) -> Result:
                 )
             )
     return result
+
+
+@evaluator(RuleKind.PARTS_IN_ORDER, reads={Touched.PARTS, Touched.CHAINS})
+def parts_in_order(case: Case) -> Result:
+    """The listed parts are steps of an order of thinking (USM §11.5: the
+    service defined, the chain visible, interfaces recorded, processes steering
+    the coherence, improvement reaching the system). Once a step is answered,
+    every step before it is answered too: each earlier step still open is a
+    finding naming the later steps already worked out. Before any step is
+    answered there is nothing to check (the "answered" rules say what is open)."""
+    result = Result()
+    if out_of_scope(case):
+        return result
+    steps = case.parts()
+    done = [_answered(case, part) for part in steps]
+    last = max((number for number, answered in enumerate(done) if answered), default=-1)
+    for number in range(last):
+        result.checks += 1
+        if done[number]:
+            continue
+        part = steps[number]
+        ahead = [
+            later.id
+            for later, answered in zip(steps[number + 1 :], done[number + 1 :], strict=True)
+            if answered
+        ]
+        result.fail(
+            Draft(
+                f"part:{part.id}",
+                {"part": part.id, "ahead": ahead, "step": number + 1},
+                part_id=part.id,
+            )
+        )
+    return result

@@ -171,6 +171,70 @@ def test_single_owner_without_role_asks_the_subject_for_its_owner(
     assert open_keys(subject, rule) == {"owners"}
 
 
+def test_parts_in_order_finds_each_earlier_step_open_while_a_later_one_is_worked_out(
+    make_rule, proef, subject, element
+):
+    rule = make_rule("parts_in_order", parts=["doel", "principe", "methode", "resultaat"])
+    coherence_evaluate(organisation=subject.organisation)
+    assert open_keys(subject, rule) == set()  # nothing worked out yet: nothing out of order
+    element("Intake", "process", proef.methode)
+    assert open_keys(subject, rule) == {f"part:{proef.doel.pk}", f"part:{proef.principe.pk}"}
+    finding = Finding.objects.get(rule=rule, key=f"part:{proef.principe.pk}")
+    assert finding.reasoning == {"part": proef.principe.pk, "ahead": [proef.methode.pk], "step": 2}
+    element("Een proces als doel", "process", proef.doel)  # a misfit does not answer step 1
+    assert f"part:{proef.doel.pk}" in open_keys(subject, rule)
+    element("Goede dienstverlening", "goal", proef.doel)
+    element("Digitaal tenzij", "principle", proef.principe)
+    assert open_keys(subject, rule) == set()  # the last step may still be open
+
+
+def test_answers_within_finds_a_procedure_outside_the_parts_until_it_is_placed_or_related(
+    make_rule, proef, subject, element, relate
+):
+    rule = make_rule(
+        "answers_within", element_types=["process"], parts=["methode"], within=["middel"]
+    )
+    loose = element("Uitzonderingsroute", "process", proef.methode)
+    element("Intake", "process", proef.methode, proef.middel)  # answers a within part itself
+    element("Doel", "goal", proef.doel)  # not of a listed type, not under a listed part
+    assert open_keys(subject, rule) == {f"element:{loose.pk}"}
+    finding = Finding.objects.get(rule=rule, status=FindingStatus.OPEN)
+    assert finding.reasoning == {"element": loose.pk, "within": [proef.middel.pk]}
+    assert finding.part_id == proef.methode.pk
+    relate(element("Behandelen", "process", proef.middel), loose, relation_type="composition")
+    assert open_keys(subject, rule) == set()
+
+
+def test_answers_within_without_parts_checks_every_answer_of_the_framework(
+    make_rule, proef, subject, element
+):
+    rule = make_rule("answers_within", element_types=["process", "goal"], within=["middel"])
+    goal = element("Doel", "goal", proef.doel)
+    element("Los proces", "process", in_subject=None)  # answers no part: not checked
+    inside = element("Intake", "process", proef.middel)
+    assert open_keys(subject, rule) == {f"element:{goal.pk}"}
+    assert inside.pk not in {row.element_id for row in Finding.objects.filter(rule=rule)}
+
+
+def test_the_two_new_kinds_are_described_in_words(make_rule, proef, subject, element, org_a):
+    from django.utils import translation
+
+    from stuurwiel.coherence.display import findings_described
+
+    make_rule("parts_in_order", parts=["doel", "methode"])
+    make_rule("answers_within", element_types=["process"], parts=["methode"], within=["middel"])
+    element("Uitzonderingsroute", "process", proef.methode)
+    rows = list(Finding.objects.filter(subject=subject, status=FindingStatus.OPEN).order_by("pk"))
+    with translation.override("en"):
+        views = findings_described(rows, org_slug=org_a.slug)
+    texts = sorted(view.reasoning for view in views)
+    assert texts == [
+        "“Doel” (step 1) is still open while a later step is already worked out: “Methode”.",
+        "“Uitzonderingsroute” lies outside “Middel”: it answers none of them, and no element "
+        "related to it does.",
+    ]
+
+
 def test_a_rule_whose_evaluator_fails_is_unchecked_and_the_rest_still_runs(
     make_rule, proef, subject, element, monkeypatch
 ):

@@ -101,3 +101,17 @@ def test_a_live_service_runs_on_case_meetings_and_a_draft_has_no_owner(findings)
     # The live services' canvases are filled in: no canvas noise next to the story.
     assert not _of(findings, "Wmo-aanvraag", "canvas-beantwoord")
     assert not _of(findings, "Omgevingsvergunning", "canvas-beantwoord")
+
+
+def test_a_live_service_designed_its_process_logic_before_its_interfaces(findings):
+    # USM §11.5: the order of thinking. The Wmo's chain runs on case meetings, not on
+    # recorded interfaces, yet its process logic is worked out already.
+    (order,) = _of(findings, "Wmo-aanvraag", "volgorde-van-denken")
+    assert order.part.ref_id == "sma-interfaces"
+    # USM §12.7: exceptions live inside the workflows; the case meeting is a route beside them.
+    (outside,) = _of(findings, "Wmo-aanvraag", "uitzonderingen-binnen-workflows")
+    assert outside.element.name.startswith("Wekelijks casusoverleg")
+    # Elsewhere the procedures and decision points sit inside a process or pattern.
+    assert [f.subject.name for f in findings if f.rule.ref_id == outside.rule.ref_id] == [
+        "Wmo-aanvraag"
+    ]

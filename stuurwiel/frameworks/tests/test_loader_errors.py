@@ -71,6 +71,23 @@ def _link_rule(params):
     return change
 
 
+def _rule(kind, params):
+    """A change that adds a third rule of ``kind`` with ``params``."""
+
+    def change(data):
+        data["coherence_rules"].append(
+            {
+                "ref_id": "third",
+                "kind": kind,
+                "severity": "warning",
+                "message": {"nl": "Regel.", "en": "Rule."},
+                "params": params,
+            }
+        )
+
+    return change
+
+
 def _drop(path):
     def change(data):
         target = data
@@ -213,6 +230,36 @@ CASES = {
         _link_rule({"link_type": "sturing-resultaat", "each": "both"}),
         "coherence_rules[2].params.each",
         "Unknown value “both”",
+    ),
+    "order of thinking with one step": (
+        _rule("parts_in_order", {"parts": ["sturing"]}),
+        "coherence_rules[2].params.parts",
+        "at least 2 entries",
+    ),
+    "order of thinking naming an unknown step": (
+        _rule("parts_in_order", {"parts": ["sturing", "ghost"]}),
+        "coherence_rules[2].params.parts[1]",
+        "Unknown part “ghost”",
+    ),
+    "order of thinking with a parameter it does not take": (
+        _rule("parts_in_order", {"parts": ["sturing", "resultaat"], "within": ["sturing"]}),
+        "coherence_rules[2].params.within",
+        "takes no parameter “within”",
+    ),
+    "answers within without where": (
+        _rule("answers_within", {"element_types": ["process"]}),
+        "coherence_rules[2].params.within",
+        "needs the parameter “within”",
+    ),
+    "answers within an unknown part": (
+        _rule("answers_within", {"element_types": ["process"], "within": ["ghost"]}),
+        "coherence_rules[2].params.within[0]",
+        "Unknown part “ghost”",
+    ),
+    "answers within of an unknown element type": (
+        _rule("answers_within", {"element_types": ["wizard"], "within": ["sturing"]}),
+        "coherence_rules[2].params.element_types[0]",
+        "“wizard”",
     ),
     "list parameter given as one value": (
         _set(("coherence_rules", 0, "params", "parts"), "sturing"),
