@@ -36,9 +36,11 @@ Limits
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,7 +50,7 @@ from django.utils import timezone
 from stuurwiel.coherence.choices import FindingOutcome, FindingStatus
 from stuurwiel.coherence.evaluators import EVALUATORS, Draft, Result
 from stuurwiel.coherence.evaluators.base import Case, reads
-from stuurwiel.coherence.facts import EVERYTHING, Facts, load
+from stuurwiel.coherence.facts import EVERYTHING, Facts, fetch_rows, load
 from stuurwiel.coherence.models import Finding, FindingSnapshot, reasoning_digest
 from stuurwiel.coherence.rulebook import Rulebook, RuleFact, rulebook
 from stuurwiel.core import clock
@@ -76,11 +78,7 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass
-class _Produced:
-    rule: RuleFact
-    draft: Draft
-    digest: str = ""
+_Produced = tuple[RuleFact, Draft]
 
 
 def _run(case: Case) -> Result:
@@ -159,22 +157,40 @@ def _evaluate_all(facts: Facts, book: Rulebook, plan: _Plan, report: Report):
     produced: dict[Key, _Produced] = {}
     stats: dict[tuple[int, int], Tally] = {}
     for subject in facts.subjects.values():
+        chosen = plan.only.get(subject.id)
         for framework_id in sorted(subject.framework_ids):
             tally = stats[(subject.id, framework_id)] = {}
             for rule in book.rules.get(framework_id, ()):
-                if not plan.runs(subject.id, rule.id):
+                if chosen is not None and rule.id not in chosen:
                     continue
                 result = _run(Case(rule, subject, facts, book))
                 report.rules_run += 1
-                failed = unchecked = 0
+                unchecked = 0
                 for draft in result.drafts:
-                    produced[(subject.id, rule.id, draft.key)] = _Produced(rule, draft)
+                    produced[(subject.id, rule.id, draft.key)] = (rule, draft)
                     if draft.outcome == FindingOutcome.UNCHECKED:
                         unchecked += 1
-                    else:
-                        failed += 1
-                tally[str(rule.id)] = [result.checks, result.passed, failed, unchecked]
+                failed = len(result.drafts) - unchecked
+                passed = max(result.checks - failed, 0)  # Result.passed, counted here
+                tally[str(rule.id)] = [result.checks, passed, failed, unchecked]
     return produced, stats
+
+
+@contextmanager
+def _without_cycle_collector():
+    """Pause Python's cycle collector while the facts and findings are built: a
+    full evaluation makes about a million small tuples and lists, none of them
+    in a cycle, and the collector's passes over them cost more than building
+    them (measured: 0.66 s against 0.23 s for the relations at 100,000 elements).
+    Reference counting still frees everything; the collector resumes after."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 @transaction.atomic
@@ -197,6 +213,11 @@ def evaluate(
         # One evaluation per subject at a time: a second waits, then sees the first's rows.
         locked = Subject.objects.select_for_update().filter(pk__in=subject_ids).order_by("pk")
         list(locked.values_list("pk"))
+    with _without_cycle_collector():
+        return _evaluate(organisation, subject_ids, now, touched, report)
+
+
+def _evaluate(organisation, subject_ids, now: datetime, touched, report: Report) -> Report:
     clock_started = time.process_time()
     book = rulebook()
     day = timezone.localdate(now)
@@ -239,8 +260,9 @@ def _reconcile(
     wanted = set(subject_ids)
     existing: dict[Key, tuple[int, str, str]] = {}
     gone: list[int] = []
-    for pk, subject_id, rule_id, key, digest, outcome in open_rows.order_by().values_list(
-        "pk", "subject_id", "rule_id", "key", "digest", "outcome"
+    columns = ("pk", "subject_id", "rule_id", "key", "digest", "outcome")
+    for pk, subject_id, rule_id, key, digest, outcome in fetch_rows(
+        open_rows.order_by().values_list(*columns)
     ):
         if subject_id not in wanted or not plan.runs(subject_id, rule_id):
             continue
@@ -253,17 +275,14 @@ def _reconcile(
             status=FindingStatus.RESOLVED, resolved_at=now
         )
     new, changed = [], []
-    for (subject_id, rule_id, key), item in produced.items():
-        draft = item.draft
-        item.digest = reasoning_digest(draft.reasoning)
-        kept = existing.get((subject_id, rule_id, key))
+    for found, (rule, draft) in produced.items():
+        digest = reasoning_digest(draft.reasoning)
+        kept = existing.get(found)
         if kept is None:
-            new.append(_finding(organisation, subject_id, item, now))
-        elif kept[1] != item.digest or kept[2] != draft.outcome:
+            new.append(_finding(organisation, found[0], rule, draft, digest, now))
+        elif kept[1] != digest or kept[2] != draft.outcome:
             changed.append(
-                Finding(
-                    pk=kept[0], reasoning=draft.reasoning, digest=item.digest, outcome=draft.outcome
-                )
+                Finding(pk=kept[0], reasoning=draft.reasoning, digest=digest, outcome=draft.outcome)
             )
     Finding.objects.bulk_create(new, batch_size=500)
     Finding.objects.bulk_update(changed, ["reasoning", "digest", "outcome"], batch_size=500)
@@ -271,20 +290,19 @@ def _reconcile(
     report.open_total = len(produced)
 
 
-def _finding(organisation, subject_id: int, item: _Produced, now) -> Finding:
-    draft = item.draft
+def _finding(organisation, subject_id: int, rule: RuleFact, draft: Draft, digest, now) -> Finding:
     return Finding(
         organisation=organisation,
         subject_id=subject_id,
-        rule_id=item.rule.id,
-        framework_id=item.rule.framework_id,
-        severity=item.rule.severity,
+        rule_id=rule.id,
+        framework_id=rule.framework_id,
+        severity=rule.severity,
         key=draft.key,
         outcome=draft.outcome,
         part_id=draft.part_id,
         element_id=draft.element_id,
         reasoning=draft.reasoning,
-        digest=item.digest,
+        digest=digest,
         opened_at=now,
     )
 

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 
 from stuurwiel.core.touch import Touched
 from stuurwiel.graph.models import Classification, Element, Relation, Subject
@@ -45,7 +49,9 @@ class ElementFact(NamedTuple):
     element_type: str
 
 
-Edge = tuple[int, str, int | None]  # (other element, relation type, link type)
+# A relation as read, in both indexes (no copy per direction):
+# (source element, target element, relation type, link type)
+Edge = tuple[int, int, str, int | None]
 
 
 @dataclass
@@ -54,15 +60,17 @@ class Facts:
     now: datetime
     subjects: dict[int, SubjectFact] = field(default_factory=dict)
     elements: dict[int, ElementFact] = field(default_factory=dict)
-    parts_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # subject id (None: no subject) → (part, element type) → the loaded elements
+    # of that subject and type classified under that part
+    classified: dict[int | None, dict[tuple[int, str], list[int]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     outgoing: dict[int, list[Edge]] = field(default_factory=lambda: defaultdict(list))
     incoming: dict[int, list[Edge]] = field(default_factory=lambda: defaultdict(list))
     # subject id (None: organisation-wide) → role → membership ids holding it there
     roles: dict[int | None, dict[str, set[int]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(set))
     )
-    # subject id → element ids of the subject, in id order
-    by_subject: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     # subject id → the service's chain, when the subject is a designed service
     chains: dict[int, ChainFact] = field(default_factory=dict)
     # active relaxations of separation rules: (rule ref, team id, relaxation id)
@@ -74,12 +82,6 @@ class Facts:
     )
     # what evaluators work out once per evaluation (per-subject answer indexes)
     cache: dict = field(default_factory=dict)
-
-    def elements_answering(self, subject_id: int, part_ids) -> list[int]:
-        wanted = set(part_ids)
-        return [
-            e for e in self.by_subject.get(subject_id, ()) if self.parts_of.get(e, set()) & wanted
-        ]
 
     def holders(self, subject_id: int, role: str) -> set[int]:
         """Members holding ``role`` for the subject: scoped to it or organisation-wide."""
@@ -134,6 +136,20 @@ def load(
     return facts
 
 
+def fetch_rows(queryset) -> list[tuple]:
+    """The rows of a ``values_list`` of integer and text columns, fetched in one
+    go (Django's row iterator costs more than the rows at 300,000 relations;
+    these columns need no conversion; a date comes as the driver gives it, see
+    :func:`_moment`)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``: Django's own iterator returns nothing too
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _load_model(facts: Facts, organisation, subject_ids, *, links: bool, reviewed_parts) -> None:
     elements = Element.objects.filter(organisation=organisation)
     relations = Relation.objects.filter(organisation=organisation)
@@ -145,7 +161,7 @@ def _load_model(facts: Facts, organisation, subject_ids, *, links: bool, reviewe
             own = Element.objects.filter(subject_id__in=ids)
             # Not by organisation: the subjects are the organisation's, and that
             # index would have SQLite walk every relation of the organisation.
-            rel_rows = list(
+            rel_rows = fetch_rows(
                 Relation.objects.filter(Q(source__in=own) | Q(target__in=own))
                 .order_by()
                 .values_list(*columns)
@@ -153,35 +169,41 @@ def _load_model(facts: Facts, organisation, subject_ids, *, links: bool, reviewe
         ends = {row[0] for row in rel_rows} | {row[1] for row in rel_rows}
         elements = Element.objects.filter(Q(subject_id__in=ids) | Q(pk__in=sorted(ends)))
     elif links:
-        rel_rows = list(relations.order_by().values_list(*columns))
-    known, by_subject, kept = facts.subjects, facts.by_subject, facts.elements
-    rows = list(elements.order_by("pk").values_list("pk", "subject_id", "element_type"))
-    make = ElementFact._make
-    kept.update({row[0]: make(row) for row in rows})
-    for pk, subject_id, _type in rows:
-        if subject_id in known:
-            by_subject[subject_id].append(pk)
+        rel_rows = fetch_rows(relations.order_by().values_list(*columns))
+    kept = facts.elements
+    rows = fetch_rows(elements.order_by().values_list("pk", "subject_id", "element_type"))
+    kept.update(zip([row[0] for row in rows], map(ElementFact._make, rows), strict=True))
     if subject_ids is None:
         classifications = Classification.objects.filter(element__organisation=organisation)
     else:  # the loaded elements are the organisation's
         classifications = Classification.objects.filter(element_id__in=list(kept))
-    parts_of = facts.parts_of
-    for element_id, part_id in classifications.order_by().values_list("element_id", "part_id"):
-        parts_of[element_id].add(part_id)
+    # Grouped by (subject, part, element type): what an element answers depends
+    # on those alone, so the evaluators work per group, not per element.
+    groups: dict[tuple[int | None, int, str], list[int]] = defaultdict(list)
+    columns = ("element__subject_id", "part_id", "element__element_type", "element_id")
+    for subject_id, part_id, element_type, element_id in fetch_rows(
+        classifications.order_by().values_list(*columns)
+    ):
+        groups[(subject_id, part_id, element_type)].append(element_id)
+    classified = facts.classified
+    for (subject_id, part_id, element_type), members in groups.items():
+        classified[subject_id][(part_id, element_type)] = members
     if reviewed_parts:
         _load_reviewed(facts, organisation, subject_ids, reviewed_parts)
     outgoing, incoming = facts.outgoing, facts.incoming
-    for source, target, relation_type, link_type in rel_rows:
-        outgoing[source].append((target, relation_type, link_type))
-        incoming[target].append((source, relation_type, link_type))
+    for row in rel_rows:
+        outgoing[row[0]].append(row)
+        incoming[row[1]].append(row)
 
 
 def _load_reviewed(facts: Facts, organisation, subject_ids, reviewed_parts) -> None:
-    """The latest change per subject, reviewed part and element type. The
-    elements are picked by a subquery on the classifications (a join makes
-    SQLite walk every element of the organisation first)."""
-    classified = Classification.objects.filter(part_id__in=sorted(reviewed_parts))
+    """The latest change per subject, reviewed part and element type. Only the
+    elements classified under a reviewed part are read, picked by a subquery on
+    the classifications (grouping in SQL would have SQLite probe every element
+    once per reviewed part); their "last changed" stays the database's text or
+    value until the latest of a group is known, so only that is converted."""
     if subject_ids is None:
+        classified = Classification.objects.filter(part_id__in=sorted(reviewed_parts))
         reviewed = Element.objects.filter(
             organisation=organisation, pk__in=classified.values("element_id")
         )
@@ -189,23 +211,31 @@ def _load_reviewed(facts: Facts, organisation, subject_ids, reviewed_parts) -> N
         wanted = sorted(
             pk
             for subject_id in facts.subjects
-            for pk in facts.by_subject.get(subject_id, ())
-            if facts.parts_of.get(pk, set()) & reviewed_parts
+            for (part_id, _type), members in facts.classified.get(subject_id, {}).items()
+            if part_id in reviewed_parts
+            for pk in members
         )
         reviewed = Element.objects.filter(organisation=organisation, pk__in=wanted)
-    latest: dict[tuple[int, int, str], datetime] = {}
-    elements, parts_of = facts.elements, facts.parts_of
-    for pk, updated_at in reviewed.order_by().values_list("pk", "updated_at"):
-        element = elements.get(pk)
-        if element is None or element.subject_id is None:
+    changed = dict(fetch_rows(reviewed.order_by().values_list("pk", "updated_at")))
+    for subject_id, groups in facts.classified.items():
+        if subject_id is None:
             continue
-        for part_id in parts_of.get(pk, ()):
-            if part_id in reviewed_parts:
-                key = (element.subject_id, part_id, element.element_type)
-                if key not in latest or latest[key] < updated_at:
-                    latest[key] = updated_at
-    for (subject_id, part_id, element_type), last in latest.items():
-        facts.reviewed[(subject_id, part_id)].append((element_type, last))
+        for (part_id, element_type), members in groups.items():
+            if part_id not in reviewed_parts:
+                continue
+            last = max((changed[pk] for pk in members if pk in changed), default=None)
+            if last is not None:
+                facts.reviewed[(subject_id, part_id)].append((element_type, _moment(last)))
+
+
+def _moment(value) -> datetime:
+    """A date and time as the database driver gives it: aware from PostgreSQL,
+    naive (or text, without Django's converter) in UTC from SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is None:
+        raise ValueError("no date and time")
+    return value if value.tzinfo or not settings.USE_TZ else value.replace(tzinfo=UTC)
 
 
 def _load_roles(facts: Facts, organisation, subject_ids) -> None:

@@ -89,22 +89,22 @@ def fits(book: Rulebook, part_id: int, element_type: str) -> bool:
 def _index(case: Case) -> tuple[dict[int, set[int]], dict[int, list[int]]]:
     """Per subject, once per evaluation: part → the subject's elements answering
     it or a part under it with a type that fits the part they are classified
-    under, and part → the elements classified there whose type does not fit."""
+    under, and part → the elements classified there whose type does not fit.
+    Worked out per group of elements classified alike (part, type), not per element."""
     key = ("answers", case.subject.id)
     kept = case.facts.cache.get(key)
     if kept is None:
         fitting: dict[int, set[int]] = defaultdict(set)
         unfit: dict[int, list[int]] = defaultdict(list)
-        facts, book = case.facts, case.book
-        known, elements, parts_of = book.parts, facts.elements, facts.parts_of
-        answered_by = book.answered_by
-        for element_id in facts.by_subject.get(case.subject.id, ()):
-            for above in answered_parts(facts, book, element_id):
-                fitting[above].add(element_id)
-            element_type = elements[element_id].element_type
-            for part_id in parts_of.get(element_id, ()):
-                if part_id in known and not answered_by(part_id, element_type):
-                    unfit[part_id].append(element_id)
+        known, answered_by = case.book.parts, case.book.answered_by
+        for (part_id, element_type), members in case.facts.classified.get(
+            case.subject.id, {}
+        ).items():
+            answered = answered_by(part_id, element_type)
+            for above in answered:
+                fitting[above].update(members)
+            if not answered and part_id in known:
+                unfit[part_id].extend(members)
         kept = case.facts.cache[key] = (fitting, unfit)
     return kept
 
@@ -133,34 +133,21 @@ def misfits(case: Case, part: PartFact | None = None) -> list[tuple[int, int]]:
     )
 
 
-_NONE: frozenset[int] = frozenset()
-
-
-def answered_parts(facts: Facts, book: Rulebook, element_id: int) -> frozenset[int]:
-    """The parts a loaded element (of any subject) answers fittingly, with every
-    part above them; worked out once per element and evaluation."""
-    memo = facts.cache.get("answered")
+def answering(facts: Facts, book: Rulebook, part_id: int) -> set[int]:
+    """The loaded elements (of any subject) answering ``part_id`` or a part under
+    it fittingly; worked out for every part at once, once per evaluation."""
+    memo = facts.cache.get("answering")
     if memo is None:
-        memo = facts.cache["answered"] = {}
-    found = memo.get(element_id)
-    if found is None:
-        element = facts.elements.get(element_id)
-        parts = facts.parts_of.get(element_id)
-        if element is None or not parts:
-            found = _NONE
-        elif len(parts) == 1:
-            found = book.answered_by(next(iter(parts)), element.element_type)
-        else:
-            found = frozenset().union(
-                *(book.answered_by(part_id, element.element_type) for part_id in parts)
-            )
-        memo[element_id] = found
-    return found
+        memo = facts.cache["answering"] = defaultdict(set)
+        answered_by = book.answered_by
+        for groups in facts.classified.values():
+            for (classified_id, element_type), members in groups.items():
+                for above in answered_by(classified_id, element_type):
+                    memo[above].update(members)
+    return memo.get(part_id, _NONE)
 
 
-def classified_under(case: Case, element_id: int, part: PartFact) -> bool:
-    """Whether any loaded element (of any subject) answers ``part`` or below, fittingly."""
-    return part.id in answered_parts(case.facts, case.book, element_id)
+_NONE: frozenset[int] = frozenset()
 
 
 def is_service(case: Case) -> bool:

@@ -7,7 +7,7 @@ from stuurwiel.coherence.evaluators.base import (
     Case,
     Draft,
     Result,
-    answered_parts,
+    answering,
     answers,
     evaluator,
     out_of_scope,
@@ -26,20 +26,21 @@ def link_expected(case: Case) -> Result:
     if link is None or out_of_scope(case):
         return result
     each = case.params.get("each", "to")
+    # Edges are (source, target, relation type, link type); ``end`` is the other one.
     if each == "from":
-        side, other, edges = link.source_part_id, link.target_part_id, case.facts.outgoing
+        side, other, edges, end = link.source_part_id, link.target_part_id, case.facts.outgoing, 1
     else:
-        side, other, edges = link.target_part_id, link.source_part_id, case.facts.incoming
+        side, other, edges, end = link.target_part_id, link.source_part_id, case.facts.incoming, 0
     facts, book = case.facts, case.book
     side_part = book.parts[side]
+    answering_other = answering(facts, book, other)
+    link_id, link_relation = link.id, link.relation_type
     for element_id in answers(case, side_part):
         result.checks += 1
         # An edge realises the link when it is recorded as that link, or is a
         # relation of the link's type to an element answering the other part.
-        for end, relation_type, link_type in edges.get(element_id, ()):
-            if link_type == link.id or (
-                relation_type == link.relation_type and other in answered_parts(facts, book, end)
-            ):
+        for edge in edges.get(element_id, ()):
+            if edge[3] == link_id or (edge[2] == link_relation and edge[end] in answering_other):
                 break
         else:
             result.fail(
@@ -63,12 +64,9 @@ def _linked_from(case: Case, part, targets: list[int]) -> bool:
     """Whether an element answering ``part`` relates to one of ``targets``: one
     of the subject's own or a loaded neighbour (a principle may sit in another
     subject)."""
-    facts, book, incoming = case.facts, case.book, case.facts.incoming
-    return any(
-        part.id in answered_parts(facts, book, edge[0])
-        for target in targets
-        for edge in incoming.get(target, ())
-    )
+    incoming = case.facts.incoming
+    sources = answering(case.facts, case.book, part.id)
+    return any(edge[0] in sources for target in targets for edge in incoming.get(target, ()))
 
 
 @evaluator(RuleKind.PARTS_LINKED, reads={Touched.PARTS, Touched.LINKS})
@@ -132,7 +130,7 @@ def element_related(case: Case) -> Result:
                 continue
             seen.add(element_id)
             result.checks += 1
-            ends = [e[0] for e in facts.outgoing.get(element_id, ())]
+            ends = [e[1] for e in facts.outgoing.get(element_id, ())]
             ends += [e[0] for e in facts.incoming.get(element_id, ())]
             if not any(
                 end in facts.elements and facts.elements[end].element_type in wanted for end in ends

@@ -46,6 +46,23 @@ def part_answered(case: Case) -> Result:
     return result
 
 
+def _typed_pairs(case: Case) -> int:
+    """How many (element, part) classifications of the subject fall under a part
+    of the rule's framework that names its types (once per subject and framework)."""
+    key = ("typed", case.subject.id, case.rule.framework_id)
+    found = case.facts.cache.get(key)
+    if found is None:
+        known, framework_id = case.book.parts, case.rule.framework_id
+        found = case.facts.cache[key] = sum(
+            len(members)
+            for (part_id, _type), members in case.facts.classified.get(case.subject.id, {}).items()
+            if part_id in known
+            and known[part_id].framework_id == framework_id
+            and known[part_id].element_types
+        )
+    return found
+
+
 @evaluator(RuleKind.ELEMENT_TYPE_FITS, reads={Touched.PARTS})
 def element_type_fits(case: Case) -> Result:
     """An element answers a part only with a type the part takes; one that does
@@ -59,14 +76,7 @@ def element_type_fits(case: Case) -> Result:
         else set(misfits(case))
     )
     pairs = {(e, p) for e, p in pairs if book.parts[p].framework_id == case.rule.framework_id}
-    fitting_checks = sum(
-        1
-        for element_id in case.facts.by_subject.get(case.subject.id, ())
-        for part_id in case.facts.parts_of.get(element_id, ())
-        if part_id in book.parts
-        and book.parts[part_id].framework_id == case.rule.framework_id
-        and book.parts[part_id].element_types
-    )
+    fitting_checks = _typed_pairs(case)
     result.checks = fitting_checks
     for element_id, part_id in sorted(pairs):
         element_type = case.facts.elements[element_id].element_type

@@ -9,6 +9,7 @@ from stuurwiel.coherence.choices import FindingOutcome, FindingStatus
 from stuurwiel.coherence.models import Finding
 from stuurwiel.coherence.services import coherence_evaluate
 from stuurwiel.core import clock
+from stuurwiel.graph.models import Element
 from stuurwiel.organisations.choices import Role
 from stuurwiel.organisations.models import Membership, RoleAssignment
 from stuurwiel.organisations.services import membership_roles_set
@@ -135,6 +136,27 @@ def test_cadence_due_fails_once_the_cadence_has_passed_and_says_when_it_cannot_c
     with clock.at(clock.now() + timedelta(days=400)):
         coherence_evaluate(organisation=org_a)
     assert open_keys(subject, rule) == {f"part:{proef.doel.pk}", f"part:{proef.methode.pk}"}
+
+
+def test_cadence_due_reads_the_latest_change_of_the_fitting_answers_only(
+    make_rule, proef, subject, element, org_a
+):
+    """The latest change per part and type comes from the elements' own dates as
+    the database gives them: the newest fitting answer counts, a misfit's never."""
+    rule = make_rule("cadence_due", parts=["doel"])
+    start = clock.now()
+    old = element("Oud doel", "goal", proef.doel)
+    new = element("Nieuw doel", "goal", proef.doel)
+    misfit = element("Geen doel", "process", proef.doel)
+    Element.objects.filter(pk=old.pk).update(updated_at=start - timedelta(days=500))
+    Element.objects.filter(pk=new.pk).update(updated_at=start - timedelta(days=100))
+    Element.objects.filter(pk=misfit.pk).update(updated_at=start)
+    coherence_evaluate(organisation=org_a)  # the newest answer is within 12 months
+    assert open_keys(subject, rule) == set()
+    with clock.at(start + timedelta(days=300)):  # now it is not; the misfit does not help
+        coherence_evaluate(organisation=org_a)
+    finding = Finding.objects.get(rule=rule, status=FindingStatus.OPEN)
+    assert finding.reasoning["last"] == (start - timedelta(days=100)).date().isoformat()
 
 
 def test_role_separation_finds_the_member_holding_both_roles_for_the_subject(
