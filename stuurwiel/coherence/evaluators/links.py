@@ -157,11 +157,10 @@ def _within_candidates(case: Case) -> list[int]:
         framework = case.rule.framework_id
         found = {
             element_id
-            for element_id in facts.by_subject.get(case.subject.id, ())
-            if any(
-                book.parts[part_id].framework_id == framework
-                for part_id in answered_parts(facts, book, element_id)
-            )
+            for part_id in book.parts
+            if book.parts[part_id].framework_id == framework
+            for element_id in answering(facts, book, part_id)
+            if facts.elements[element_id].subject_id == case.subject.id
         }
     return sorted(e for e in found if facts.elements[e].element_type in wanted)
 
@@ -184,12 +183,14 @@ def answers_within(case: Case) -> Result:
         result.checks += 1
         ends = [element_id] + [edge[0] for edge in facts.outgoing.get(element_id, ())]
         ends += [edge[0] for edge in facts.incoming.get(element_id, ())]
-        if any(answered_parts(facts, book, end) & inside for end in ends):
+        if any(end in answering(facts, book, part_id) for part_id in inside for end in ends):
             continue
         own = sorted(
-            p
-            for p in facts.parts_of.get(element_id, ())
-            if p in book.parts and book.parts[p].framework_id == framework
+            part_id
+            for (part_id, _type), members in facts.classified.get(case.subject.id, {}).items()
+            if element_id in members
+            and part_id in book.parts
+            and book.parts[part_id].framework_id == framework
         )
         result.fail(
             Draft(
