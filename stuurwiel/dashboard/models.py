@@ -40,6 +40,10 @@ class DailyFigure(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     day = models.DateField(_("day"))
+    # 0: the figure of ``day`` alone. N (a standard period of the dashboard): the
+    # sum of the N days up to and including ``day``, kept by the roll-up for
+    # today, so the default pages sum one row per service and person, not N.
+    days = models.PositiveSmallIntegerField(_("days summed"), default=0)
     kind = models.CharField(_("figure"), max_length=20, choices=FigureKind.choices)
     service = models.ForeignKey("services.Service", on_delete=models.CASCADE, related_name="+")
     link = models.ForeignKey(
@@ -72,12 +76,15 @@ class DailyFigure(models.Model):
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
         indexes = [
-            # Every read is "this organisation's figure of this kind over these days".
-            models.Index(fields=["organisation", "kind", "day"], name="dailyfigure_org_kind_day"),
+            # Every read is "this organisation's figure of this kind over these days"
+            # (single days), or "... summed over the N days up to today".
+            models.Index(
+                fields=["organisation", "kind", "days", "day"], name="dailyfigure_org_kind_span"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.kind} {self.count}"
+        return f"{self.day} ({self.days}) {self.kind} {self.count}"
 
 
 class DashboardRollup(models.Model):
@@ -94,6 +101,7 @@ class DashboardRollup(models.Model):
     last_clock_id = models.BigIntegerField(default=0)
     last_exception_id = models.BigIntegerField(default=0)
     days = models.PositiveIntegerField(_("days rolled up last time"), default=0)
+    summed_day = models.DateField(_("periods summed up to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dashboard roll-up")

@@ -4,15 +4,17 @@ one write, registering a recurring problem as a risk."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from stuurwiel.core.pagination import KeysetPaginator
 from stuurwiel.dashboard import figures, selectors, services
 from stuurwiel.dashboard.forms import DEFAULT_DAYS, PERIOD_DAYS, SignalsFilterForm
 from stuurwiel.services.models import Service
@@ -64,7 +66,7 @@ def _thresholds() -> dict:
         "hero_hours": int(selectors.HERO_WAIT.total_seconds() // 3600),
         "recurring_count": selectors.RECURRING_MIN_COUNT,
         "norm_target_percent": round(figures.NORM_TARGET_SHARE * 100),
-        "listed": selectors.LISTED,
+        "listed": figures.LISTED,
     }
 
 
@@ -111,6 +113,45 @@ class WatermelonView(_SignalsMixin, TemplateView):
             thresholds=_thresholds(),
         )
         return context
+
+
+class SignalCallsView(_SignalsMixin, TemplateView):
+    """Every call behind one signal's figure in the period, newest first, a
+    keyset page at a time (the dashboard lists the newest few and links here)."""
+
+    template_name = "dashboard/signal_calls.html"
+
+    def get_context_data(self, **kwargs):
+        signal = self.kwargs["signal"]
+        if signal not in selectors.SIGNAL_LISTS:
+            raise Http404
+        context = super().get_context_data(**kwargs)
+        category = self.request.GET.get("category", "").strip()
+        calls = selectors.signal_calls(
+            signal=signal,
+            organisation=self.organisation,
+            member_access=self.access,
+            start=context["start"],
+            end=context["end"],
+            service=context["chosen_service"],
+            category=category,
+        )
+        page = KeysetPaginator(calls, settings.STUURWIEL_LIST_PAGE_SIZE).page(self.request.GET)
+        context.update(
+            signal=signal,
+            title=selectors.SIGNAL_LISTS[signal],
+            category=category,
+            page=page,
+            dashboard_query=_without(self.request.GET, "category", "after", "before"),
+        )
+        return context
+
+
+def _without(query, *names: str) -> str:
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 def _side_by_side(figures: selectors.NormFigures) -> list[dict]:

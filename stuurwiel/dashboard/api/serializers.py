@@ -39,7 +39,8 @@ class NormRowSerializer(serializers.Serializer):
 
 class NormsSerializer(serializers.Serializer):
     rows = NormRowSerializer(many=True)
-    breached_calls = CallRefSerializer(many=True)
+    breached_calls = CallRefSerializer(many=True, help_text="The newest few.")
+    breached_count = serializers.IntegerField(help_text="Calls with a breached clock, all.")
 
 
 class SignalClockSerializer(serializers.Serializer):
@@ -75,7 +76,8 @@ class PingPongPairSerializer(serializers.Serializer):
 class PingPongSerializer(serializers.Serializer):
     per_service = serializers.DictField(child=serializers.IntegerField())
     pairs = PingPongPairSerializer(many=True)
-    calls = CallRefSerializer(many=True)
+    count = serializers.IntegerField(help_text="Calls handed back, all.")
+    calls = CallRefSerializer(many=True, help_text="The newest few.")
 
 
 class EscalationRowSerializer(serializers.Serializer):
@@ -90,7 +92,8 @@ class EscalationRowSerializer(serializers.Serializer):
 
 class EscalationsSerializer(serializers.Serializer):
     rows = EscalationRowSerializer(many=True)
-    calls = CallRefSerializer(many=True)
+    escalated_count = serializers.IntegerField(help_text="Calls escalated, all.")
+    calls = CallRefSerializer(many=True, help_text="The newest few.")
 
 
 class ExceptionRowSerializer(serializers.Serializer):

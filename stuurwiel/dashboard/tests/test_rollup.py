@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stuurwiel.calls.models import Call, CallEvent, CallException, ClockResult, LinkSegment
+from stuurwiel.dashboard import figures as dashboard_figures
 from stuurwiel.dashboard import rollup, selectors
 from stuurwiel.dashboard.models import DailyFigure, DashboardRollup
 from stuurwiel.dashboard.tests.conftest import (
@@ -154,7 +155,7 @@ def _from_rollup(world, start, end) -> dict:
     )
     links = {str(link): link.pk for link in _links(world)}
     steps_rows = DailyFigure.objects.filter(
-        kind="steps", day__gte=selectors.period_days(start, end)[0]
+        kind="steps", days=0, day__gte=selectors.period_days(start, end)[0]
     )
     steps: Counter = Counter()
     for row in steps_rows:
@@ -196,8 +197,8 @@ def test_the_rolled_up_figures_equal_the_signals_counted_from_the_calls(world, s
 def _rows():
     return sorted(
         DailyFigure.objects.values_list(
-            "day", "kind", "service_id", "link_id", "other_link_id", "person_id", "norm_kind",
-            "label", "count", "calls", "met", "breached", "running", "improved",
+            "day", "days", "kind", "service_id", "link_id", "other_link_id", "person_id",
+            "norm_kind", "label", "count", "calls", "met", "breached", "running", "improved",
         )
     )  # fmt: skip
 
@@ -258,7 +259,7 @@ def test_a_risk_raised_from_an_old_call_rolls_that_calls_day_up_again(world):
 
 
 def test_the_calls_behind_a_figure_are_the_newest_however_many_days_hold_them(world, monkeypatch):
-    monkeypatch.setattr(selectors, "LISTED", 2)
+    monkeypatch.setattr(dashboard_figures, "LISTED", 2)
     calls = [make_call(world, registered_at=ago(days=d)) for d in (60, 30, 20, 2)]
     for call in calls[:3]:
         event(call, "escalated", link=world.links.front)

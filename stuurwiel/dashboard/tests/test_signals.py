@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from stuurwiel.calls.models import SeparationRelaxation
+from stuurwiel.dashboard import figures as dashboard_figures
 from stuurwiel.dashboard import selectors
 from stuurwiel.dashboard.tests.conftest import (
     ago,
@@ -262,7 +263,7 @@ def test_a_clock_is_green_from_the_target_share_of_calls_within_its_norm():
 
 def test_a_recurring_problem_lists_only_its_newest_calls_however_many_there_are(world, monkeypatch):
     # A small cap stands in for LISTED: the list is cut per group, in SQL.
-    monkeypatch.setattr(selectors, "LISTED", 2)
+    monkeypatch.setattr(dashboard_figures, "LISTED", 2)
     incidents = [
         make_call(world, category="storing", registered_at=ago(days=d)) for d in (6, 5, 4, 3)
     ]
@@ -276,7 +277,7 @@ def test_a_recurring_problem_lists_only_its_newest_calls_however_many_there_are(
 def test_the_risk_of_a_recurring_problem_is_found_from_an_incident_beyond_the_listed_ones(
     world, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "LISTED", 1)
+    monkeypatch.setattr(dashboard_figures, "LISTED", 1)
     oldest, *_ = [
         make_call(world, category="storing", registered_at=ago(days=d)) for d in (5, 4, 3)
     ]
