@@ -42,6 +42,7 @@ from stuurwiel.core.tests.service_world import (
     webhook_endpoint_for,
 )
 from stuurwiel.core.tests.test_isolation import org_urls
+from stuurwiel.dashboard.selectors import SIGNAL_LISTS
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.frameworks.views import PlatformAdminRequiredMixin
 from stuurwiel.graph.models import Element, Relation, Subject
@@ -408,7 +409,9 @@ def _url(name: str, kwargs: frozenset, world: World, target, member=None) -> str
         # lies in, else the one inside the scope.
         service = getattr(target, "service", None) or world.services["inside"]
         values["service"] = service.pk
-    unknown = kwargs - {"org", "pk", "ref_id", "service", "token"}
+    if "signal" in kwargs:
+        values["signal"] = next(iter(SIGNAL_LISTS))  # a dashboard signal's calls
+    unknown = kwargs - {"org", "pk", "ref_id", "service", "signal", "token"}
     assert not unknown, f"{name}: teach the access test the URL arguments {sorted(unknown)}"
     return reverse(name, kwargs=values)
 

@@ -25,6 +25,7 @@ from stuurwiel.core.tests.service_world import (
     webhook_delivery_for,
     webhook_endpoint_for,
 )
+from stuurwiel.dashboard.selectors import SIGNAL_LISTS
 from stuurwiel.frameworks.models import Framework
 from stuurwiel.graph.models import Element, Relation, Subject
 from stuurwiel.organisations.choices import Role
@@ -142,6 +143,8 @@ def _build(name, kwargs, callback, org_slug, objects):
             values["service"] = objects[Service].pk
         elif key == "token":
             values["token"] = "0" * 32  # an attachment: behind its call, which is foreign
+        elif key == "signal":
+            values["signal"] = next(iter(SIGNAL_LISTS))  # a dashboard signal's calls
         else:
             raise AssertionError(f"{name}: teach the isolation test the URL argument {key!r}")
     return reverse(name, kwargs=values)
